@@ -1,0 +1,103 @@
+import { sameShape } from '../convert.js';
+import { GradError, fmtShape } from '../errors.js';
+import { add } from '../ops/binary/add.js';
+import { sumTo } from '../ops/reduce/sum-to.js';
+import { onesLike } from '../creation.js';
+import type { Tensor } from '../tensor.js';
+import { nestedInTrace, withGradMode } from './mode.js';
+
+/**
+ * Reverse-mode sweep over the tape from `roots`, seeded with `seeds`, returning the gradient of every tensor it
+ * reached that is a target (or, with `targets` null, a leaf).
+ *
+ * The sweep never descends past a target, so an inner `grad` stops at its own inputs and treats tensors from an
+ * enclosing transform as constants. Gradients are accumulated with `add` and broadcast gradients reduced with
+ * `sumTo` here, in one place, so backward rules stay one line. With `createGraph`, all of this is recorded too.
+ */
+export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], targets: readonly Tensor[] | null, createGraph: boolean): Map<Tensor, Tensor> {
+  const isTarget = targets === null ? (t: Tensor) => t.node === null : (t: Tensor) => targets.includes(t);
+  const order = topologicalOrder(roots, isTarget);
+  const reaches = targets === null ? null : reachesTargets(order, isTarget);
+  const grads = new Map<Tensor, Tensor>();
+  return withGradMode(createGraph, () => {
+    roots.forEach((root, i) => accumulate(grads, root, seeds[i]!));
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      const gy = grads.get(t);
+      if (gy === undefined || isTarget(t) || t.node === null) continue;
+      grads.delete(t); // free intermediate gradients as soon as they are consumed
+      const { prim, inputs, attrs } = t.node;
+      const needs = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
+      const inputGrads = prim.backward(gy, { inputs, out: t, attrs, needs });
+      inputs.forEach((x, j) => {
+        const g = inputGrads[j];
+        if (needs[j] && g) accumulate(grads, x, fitGradient(prim.name, j, g, x));
+      });
+    }
+    return grads;
+  });
+}
+
+/** Implements `Tensor.backward`: accumulates into `.grad` of every leaf that requires gradients. */
+export function backward(root: Tensor, seed: Tensor | undefined, createGraph: boolean): void {
+  if (!root.requiresGrad) {
+    throw new GradError('backward: this tensor does not require gradients (set requiresGrad on a leaf it depends on, and do not call it inside noGrad)');
+  }
+  if (seed === undefined && root.size !== 1) {
+    throw new GradError(`backward: an implicit gradient needs a one-element tensor; got shape ${fmtShape(root.shape)}, so pass a gradient of that shape`);
+  }
+  if (seed !== undefined && (seed.dtype !== root.dtype || !sameShape(seed.shape, root.shape))) {
+    throw new GradError(`backward: gradient has ${seed.dtype} ${fmtShape(seed.shape)} but the tensor is ${root.dtype} ${fmtShape(root.shape)}`);
+  }
+  const record = createGraph || nestedInTrace();
+  const grads = propagate([root], [seed ?? onesLike(root)], null, record);
+  withGradMode(record, () => {
+    for (const [leaf, g] of grads) {
+      if (leaf.node === null && leaf.requiresGrad) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+    }
+  });
+}
+
+function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const previous = grads.get(t);
+  grads.set(t, previous === undefined ? g : add(previous, g));
+}
+
+/** Reduces a broadcast gradient to its input's shape, and catches a rule that returns the wrong shape or dtype. */
+function fitGradient(op: string, index: number, g: Tensor, x: Tensor): Tensor {
+  const fitted = sameShape(g.shape, x.shape) ? g : sumTo(g, x.shape);
+  if (fitted.dtype !== x.dtype || !sameShape(fitted.shape, x.shape)) {
+    throw new GradError(`${op} backward: gradient of input ${index} is ${fitted.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)} (a bug in the op's backward rule)`);
+  }
+  return fitted;
+}
+
+/** Tensors that require gradients reachable from `roots`, inputs before outputs, stopping at targets. */
+function topologicalOrder(roots: readonly Tensor[], isTarget: (t: Tensor) => boolean): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep.
+  const stack: { t: Tensor; expanded: boolean }[] = roots.filter((r) => r.requiresGrad).map((t) => ({ t, expanded: false }));
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      order.push(top.t);
+      continue;
+    }
+    if (seen.has(top.t)) continue;
+    seen.add(top.t);
+    stack.push({ t: top.t, expanded: true });
+    if (top.t.node === null || isTarget(top.t)) continue;
+    for (const x of top.t.node.inputs) if (x.requiresGrad && !seen.has(x)) stack.push({ t: x, expanded: false });
+  }
+  return order;
+}
+
+/** The tensors in `order` from which some target can be reached. */
+function reachesTargets(order: readonly Tensor[], isTarget: (t: Tensor) => boolean): Set<Tensor> {
+  const reaches = new Set<Tensor>();
+  for (const t of order) {
+    if (isTarget(t) || (t.node !== null && t.node.inputs.some((x) => reaches.has(x)))) reaches.add(t);
+  }
+  return reaches;
+}

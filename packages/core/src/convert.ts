@@ -1,0 +1,90 @@
+import type { DType, FloatArray, Shape } from '@loom/ops';
+import { broadcastShapes } from '@loom/ops';
+import { DTypeError, ShapeError, fmtShape } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/** Anything an op takes where it wants a tensor: a Tensor, or a plain number (a scalar of the other inputs' dtype). */
+export type TensorLike = Tensor | number;
+
+/** The dtype used when nothing else decides: float32, as in PyTorch and TF.js. */
+export const defaultDType: DType = 'float32';
+
+/** A zero-filled buffer of `size` elements of `dtype`. */
+export function alloc(dtype: DType, size: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+}
+
+/** A tensor that wraps `data` (not copied) with `shape`, no history, not requiring gradients. */
+export function constant(data: FloatArray, shape: Shape): Tensor {
+  return new Tensor(data, shape);
+}
+
+/** A scalar constant of `dtype`. */
+export function scalar(value: number, dtype: DType): Tensor {
+  const data = alloc(dtype, 1);
+  data[0] = value;
+  return constant(data, []);
+}
+
+/**
+ * Turns an op's tensor arguments into Tensors of one dtype. Numbers become scalars of the tensors' dtype; two
+ * tensors of different dtypes are an error, because a silent cast would hide a float32/float64 mix-up.
+ */
+export function toTensors(op: string, names: readonly string[], values: readonly TensorLike[]): Tensor[] {
+  let dtype: DType | undefined;
+  let owner = '';
+  values.forEach((v, i) => {
+    if (v instanceof Tensor) {
+      if (dtype !== undefined && v.dtype !== dtype) {
+        throw new DTypeError(`${op}: '${owner}' is ${dtype} but '${names[i]}' is ${v.dtype}; cast one with cast(x, '${dtype}')`);
+      }
+      dtype = v.dtype;
+      owner = names[i] ?? `input ${i}`;
+    } else if (typeof v !== 'number') {
+      throw new DTypeError(`${op}: '${names[i]}' must be a Tensor or a number, got ${describe(v)}`);
+    }
+  });
+  return values.map((v) => (v instanceof Tensor ? v : scalar(v, dtype ?? defaultDType)));
+}
+
+/** The shape that `shapes` broadcast to, or a ShapeError naming the op and each argument's shape. */
+export function broadcastAll(op: string, names: readonly string[], shapes: readonly Shape[]): Shape {
+  let out: Shape = [];
+  for (const shape of shapes) {
+    const next = broadcastShapes(out, shape);
+    if (next === null) {
+      const list = shapes.map((s, i) => `${names[i]} ${fmtShape(s)}`).join(', ');
+      throw new ShapeError(`${op}: shapes do not broadcast: ${list}`);
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** Normalizes a possibly negative axis against `rank`, or throws naming the op. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}…${rank - 1})`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Checks a user-given shape: non-negative safe integers only. */
+export function checkShape(op: string, shape: readonly number[]): Shape {
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: shape ${fmtShape(shape)} has a size that is not a non-negative integer (${d})`);
+    }
+  }
+  return shape;
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'an array (wrap it with tensor(...))';
+  return v === null ? 'null' : typeof v;
+}
+
+/** Whether two shapes are equal axis by axis. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

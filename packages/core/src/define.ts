@@ -1,0 +1,84 @@
+import type { FloatArray, Kernels, Shape } from '@loom/ops';
+import { kernelsFor } from '@loom/ops';
+import { isGradEnabled } from './autodiff/mode.js';
+import type { CheckRow, OpInfo } from './check.js';
+import { Tensor } from './tensor.js';
+
+/** What a primitive's `forward` returns: the new elements and their shape. */
+export interface Raw {
+  readonly data: FloatArray;
+  readonly shape: Shape;
+}
+
+/** What a primitive's `prepare` returns: the tensor inputs (differentiated) and the plain attributes (not). */
+export interface Prepared<A> {
+  readonly inputs: Tensor[];
+  readonly attrs: A;
+}
+
+/** What a backward rule sees. */
+export interface BackwardContext<A> {
+  /** The op's tensor inputs, as given to forward. */
+  readonly inputs: readonly Tensor[];
+  /** The op's output. */
+  readonly out: Tensor;
+  /** The op's attributes, as `prepare` made them. */
+  readonly attrs: A;
+  /** `needs[i]` is false when nobody wants the gradient of input i, so the rule may skip computing it. */
+  readonly needs: readonly boolean[];
+}
+
+/** One gradient per input: a Tensor, or `null` for an input the op does not differentiate (or did not need). */
+export type InputGrads = readonly (Tensor | null)[];
+
+/** The record that defines a primitive: an op with its own backward rule. */
+export interface PrimitiveSpec<P extends unknown[], A> {
+  /** For messages and graph dumps; never a lookup key. */
+  readonly name: string;
+  /** Checks and converts the user's arguments. Throw ShapeError/DTypeError/ValueError naming `op` here. */
+  readonly prepare: (op: string, ...args: P) => Prepared<A>;
+  /** Computes the output with the kernels of the inputs' dtype. */
+  readonly forward: (k: Kernels, inputs: readonly Tensor[], attrs: A) => Raw;
+  /**
+   * Gradients of the inputs given the output's gradient `gy`, built only from differentiable ops so that the
+   * rule can be differentiated again. A gradient may keep `out`'s broadcast shape: the tape reduces it.
+   */
+  readonly backward: (gy: Tensor, ctx: BackwardContext<A>) => InputGrads;
+  /** This op's row of the gradient-check table. */
+  readonly check: CheckRow;
+}
+
+/** A primitive as the tape sees it. */
+export interface Primitive<A> {
+  readonly name: string;
+  readonly backward: PrimitiveSpec<unknown[], A>['backward'];
+}
+
+/**
+ * Defines a primitive op from its record. The result is the user-facing function; calling it runs `forward`
+ * and, when recording and any input requires gradients, puts one node on the tape.
+ */
+export function definePrimitive<P extends unknown[], A>(spec: PrimitiveSpec<P, A>): ((...args: P) => Tensor) & OpInfo {
+  const prim: Primitive<A> = { name: spec.name, backward: spec.backward };
+  const op = (...args: P): Tensor => {
+    const { inputs, attrs } = spec.prepare(spec.name, ...args);
+    return applyPrimitive(prim, spec.forward, inputs, attrs);
+  };
+  return Object.assign(op, { opName: spec.name, check: spec.check });
+}
+
+/** Runs a forward and records it; shared by every primitive so the recording rule lives in one place. */
+export function applyPrimitive<A>(prim: Primitive<A>, forward: PrimitiveSpec<unknown[], A>['forward'], inputs: readonly Tensor[], attrs: A): Tensor {
+  const first = inputs[0]!;
+  const raw = forward(kernelsFor(first.dtype), inputs, attrs);
+  const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  return new Tensor(raw.data, raw.shape, record ? { prim, inputs, attrs } : null);
+}
+
+/**
+ * Marks a plain function of ops as a composite op: it needs no backward rule (the tape sees the ops inside) but
+ * gets a name and a row in the gradient-check table like every op.
+ */
+export function defineComposite<F extends (...args: never[]) => Tensor | Tensor[]>(name: string, fn: F, check: CheckRow): F & OpInfo {
+  return Object.assign(fn, { opName: name, check });
+}

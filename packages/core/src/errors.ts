@@ -1,0 +1,32 @@
+/**
+ * Base class of every error loom throws on purpose. Catch this to tell loom's own complaints about bad input
+ * apart from bugs.
+ */
+export class LoomError extends Error {
+  override name = 'LoomError';
+}
+
+/** Shapes that do not fit an op: wrong rank, sizes that do not broadcast, inner dims that differ. */
+export class ShapeError extends LoomError {
+  override name = 'ShapeError';
+}
+
+/** Tensors of different dtypes met in one op, or a dtype that the op does not take. */
+export class DTypeError extends LoomError {
+  override name = 'DTypeError';
+}
+
+/** An argument that is not a shape or dtype problem: a bad axis, an index out of range, a non-finite size. */
+export class ValueError extends LoomError {
+  override name = 'ValueError';
+}
+
+/** A gradient request that cannot be met, e.g. `grad` of a function whose result is not a scalar. */
+export class GradError extends LoomError {
+  override name = 'GradError';
+}
+
+/** Formats a shape the way messages print it: `[2,3]`, and `[]` for a scalar. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

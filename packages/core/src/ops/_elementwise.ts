@@ -1,0 +1,35 @@
+import type { FloatArray, Shape } from '@loom/ops';
+import { alloc, broadcastAll, toTensors, type TensorLike } from '../convert.js';
+import type { Prepared, Raw } from '../define.js';
+import type { Tensor } from '../tensor.js';
+
+/** `prepare` of one-input elementwise ops: the input becomes a Tensor; no attributes. */
+export function oneTensor(op: string, x: TensorLike): Prepared<undefined> {
+  return { inputs: toTensors(op, ['x'], [x]), attrs: undefined };
+}
+
+/** `prepare` of two-input elementwise ops: one dtype, broadcast-compatible shapes; the attribute is the output shape. */
+export function twoTensors(op: string, a: TensorLike, b: TensorLike): Prepared<Shape> {
+  const inputs = toTensors(op, ['a', 'b'], [a, b]);
+  return { inputs, attrs: broadcastAll(op, ['a', 'b'], inputs.map((t) => t.shape)) };
+}
+
+/** Forward of a one-input elementwise op: a fresh output filled by `kernel`. */
+export function mapUnary(x: Tensor, kernel: (x: FloatArray, out: FloatArray) => void): Raw {
+  const out = alloc(x.dtype, x.size);
+  kernel(x.data, out);
+  return { data: out, shape: x.shape };
+}
+
+type BinaryKernel = (a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape) => void;
+
+/** Forward of a two-input elementwise op, broadcasting to `shape`. */
+export function mapBinary(kernel: BinaryKernel, [a, b]: readonly Tensor[], shape: Shape): Raw {
+  const out = alloc(a!.dtype, outSize(shape));
+  kernel(a!.data, a!.shape, b!.data, b!.shape, out, shape);
+  return { data: out, shape };
+}
+
+function outSize(shape: Shape): number {
+  return shape.reduce((n, d) => n * d, 1);
+}

@@ -1,0 +1,28 @@
+import { definePrimitive, type InputGrads } from '../../define.js';
+import { real } from '../../check.js';
+import { mapBinary, twoTensors } from '../_elementwise.js';
+import { add } from './add.js';
+import { eq, gt } from './compare.js';
+import { mul } from './mul.js';
+import { sub } from './sub.js';
+
+/**
+ * Larger of a and b (NaN wins), elementwise with broadcasting.
+ *
+ * Derivatives: 1 to the larger input; at a tie each gets ½, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * maximum(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
+ * ```
+ */
+export const maximum = definePrimitive({
+  name: 'maximum',
+  prepare: twoTensors,
+  forward: (k, inputs, shape) => mapBinary(k.maximum, inputs, shape),
+  backward: (gy, { inputs: [a, b] }): InputGrads => {
+    const share = add(gt(a!, b!), mul(eq(a!, b!), 0.5));
+    return [mul(gy, share), mul(gy, sub(1, share))];
+  },
+  check: { inputs: [real(), real()], order: 2 },
+});

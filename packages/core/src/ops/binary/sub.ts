@@ -1,0 +1,22 @@
+import { definePrimitive, type InputGrads } from '../../define.js';
+import { real } from '../../check.js';
+import { mapBinary, twoTensors } from '../_elementwise.js';
+import { neg } from '../unary/neg.js';
+
+/**
+ * Difference a − b, elementwise with broadcasting.
+ *
+ * Derivatives: ∂/∂a = 1, ∂/∂b = −1.
+ *
+ * @example
+ * ```ts
+ * sub(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
+ * ```
+ */
+export const sub = definePrimitive({
+  name: 'sub',
+  prepare: twoTensors,
+  forward: (k, inputs, shape) => mapBinary(k.sub, inputs, shape),
+  backward: (gy): InputGrads => [gy, neg(gy)],
+  check: { inputs: [real(), real()], order: 2 },
+});

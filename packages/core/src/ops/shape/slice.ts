@@ -1,0 +1,56 @@
+import { sizeOf, stridesOf } from '@loom/ops';
+import { alloc, toTensors, type TensorLike } from '../../convert.js';
+import { definePrimitive, type InputGrads } from '../../define.js';
+import { ShapeError, fmtShape } from '../../errors.js';
+import { real, type Pick } from '../../check.js';
+import type { Tensor } from '../../tensor.js';
+import { pad } from './pad.js';
+
+/**
+ * The box `begin[i] ≤ index < end[i]` of `x`. Negative positions count from the end of the axis, and axes past
+ * the given lists are taken whole. Like Python slices, positions are clamped to the axis.
+ *
+ * Derivative: the output gradient placed back in a zero tensor of x's shape (`pad`).
+ *
+ * @example
+ * ```ts
+ * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [1, 3]); // [[2, 3]]
+ * slice(x, [-2]);                                        // the last two rows
+ * ```
+ */
+export const slice = definePrimitive({
+  name: 'slice',
+  prepare: (op: string, x: TensorLike, begin: readonly number[], end: readonly number[] = []) => {
+    const [t] = toTensors(op, ['x'], [x]);
+    if (begin.length > t!.rank || end.length > t!.rank) {
+      throw new ShapeError(`${op}: begin [${begin.join(',')}] / end [${end.join(',')}] name more axes than x has (shape ${fmtShape(t!.shape)})`);
+    }
+    const start = t!.shape.map((d, i) => clampPosition(begin[i] ?? 0, d));
+    const stop = t!.shape.map((d, i) => Math.max(start[i]!, clampPosition(end[i] ?? d, d)));
+    return { inputs: [t!], attrs: { start, shape: stop.map((s, i) => s - start[i]!) } };
+  },
+  forward: (k, [x], { start, shape }) => {
+    const strides = stridesOf(x!.shape);
+    const offset = start.reduce((o, s, i) => o + s * strides[i]!, 0);
+    const out = alloc(x!.dtype, sizeOf(shape));
+    k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
+    return { data: out, shape };
+  },
+  backward: (gy, { inputs: [x], attrs: { start, shape } }): InputGrads => [
+    pad(gy, start.map((s, i) => [s, x!.shape[i]! - s - shape[i]!] as const)),
+  ],
+  check: {
+    inputs: [real()],
+    order: 2,
+    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => {
+      const begin = x!.shape.map((d) => pick.int(0, d - 1));
+      return slice(x!, begin, begin.map((b, i) => pick.int(b + 1, x!.shape[i]!)));
+    },
+  },
+});
+
+function clampPosition(position: number, size: number): number {
+  if (!Number.isInteger(position)) throw new ShapeError(`slice: position ${position} is not an integer`);
+  const p = position < 0 ? position + size : position;
+  return Math.min(Math.max(p, 0), size);
+}

@@ -1,0 +1,22 @@
+import { definePrimitive, type InputGrads } from '../../define.js';
+import { real } from '../../check.js';
+import { mapUnary, oneTensor } from '../_elementwise.js';
+
+
+/**
+ * Negation −x, elementwise.
+ *
+ * Derivative: −1.
+ *
+ * @example
+ * ```ts
+ * neg(tensor([0.5, 1]));
+ * ```
+ */
+export const neg = definePrimitive({
+  name: 'neg',
+  prepare: oneTensor,
+  forward: (k, [x]) => mapUnary(x!, k.neg),
+  backward: (gy): InputGrads => [neg(gy)],
+  check: { inputs: [real()], order: 2 },
+});

@@ -1,0 +1,24 @@
+import { definePrimitive, type InputGrads } from '../../define.js';
+import { real } from '../../check.js';
+import { mapUnary, oneTensor } from '../_elementwise.js';
+import { mul } from '../binary/mul.js';
+import { sub } from '../binary/sub.js';
+import { square } from '../composite/square.js';
+
+/**
+ * Hyperbolic tangent, elementwise.
+ *
+ * Derivative: 1 − tanh²(x), from the output.
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([0.5, 1]));
+ * ```
+ */
+export const tanh = definePrimitive({
+  name: 'tanh',
+  prepare: oneTensor,
+  forward: (k, [x]) => mapUnary(x!, k.tanh),
+  backward: (gy, { out }): InputGrads => [mul(gy, sub(1, square(out)))],
+  check: { inputs: [real()], order: 2 },
+});

@@ -1,0 +1,33 @@
+import { alloc, broadcastAll, toTensors, type TensorLike } from '../convert.js';
+import { definePrimitive, type InputGrads } from '../define.js';
+import { mask, real } from '../check.js';
+import { sizeOf } from '@loom/ops';
+
+/**
+ * Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast together.
+ *
+ * Derivatives: the gradient goes to `a` where cond holds and to `b` elsewhere; `cond` gets none.
+ *
+ * @example
+ * ```ts
+ * where(gt(x, 0), sqrt(x), 0); // finite gradient at x = 0 too
+ * ```
+ */
+export const where = definePrimitive({
+  name: 'where',
+  prepare: (op: string, cond: TensorLike, a: TensorLike, b: TensorLike) => {
+    const inputs = toTensors(op, ['cond', 'a', 'b'], [cond, a, b]);
+    return { inputs, attrs: broadcastAll(op, ['cond', 'a', 'b'], inputs.map((t) => t.shape)) };
+  },
+  forward: (k, [c, a, b], shape) => {
+    const out = alloc(a!.dtype, sizeOf(shape));
+    k.where(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
+    return { data: out, shape };
+  },
+  backward: (gy, { inputs: [c], needs }): InputGrads => [
+    null,
+    needs[1] ? where(c!, gy, 0) : null,
+    needs[2] ? where(c!, 0, gy) : null,
+  ],
+  check: { inputs: [mask(), real(), real()], order: 2 },
+});
