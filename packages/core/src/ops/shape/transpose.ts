@@ -44,8 +44,8 @@ export const transpose = definePrimitive({
     inputs: [real()],
     order: 2,
     call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => {
-      const axes = [...Array(x!.rank).keys()];
-      const perm = axes.map(() => axes.splice(pick.int(0, axes.length - 1), 1)[0]!);
+      const left = [...Array(x!.rank).keys()];
+      const perm = x!.shape.map(() => left.splice(pick.int(0, left.length - 1), 1)[0]!);
       return transpose(x!, perm);
     },
   },
