@@ -42,7 +42,9 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: TensorO
   if (options.shape !== undefined) {
     shape = checkShape('tensor', options.shape);
     if (sizeOf(shape) !== flat.length + (typeof values === 'number' ? 1 : 0)) {
-      throw new ShapeError(`tensor: ${typeof values === 'number' ? 1 : flat.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
+      throw new ShapeError(
+        `tensor: ${typeof values === 'number' ? 1 : flat.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`,
+      );
     }
   }
   if (typeof values === 'number') flat.push(values);

@@ -68,7 +68,12 @@ export function definePrimitive<P extends unknown[], A>(spec: PrimitiveSpec<P, A
 }
 
 /** Runs a forward and records it; shared by every primitive so the recording rule lives in one place. */
-export function applyPrimitive<A>(prim: Primitive<A>, forward: PrimitiveSpec<unknown[], A>['forward'], inputs: readonly Tensor[], attrs: A): Tensor {
+export function applyPrimitive<A>(
+  prim: Primitive<A>,
+  forward: PrimitiveSpec<unknown[], A>['forward'],
+  inputs: readonly Tensor[],
+  attrs: A,
+): Tensor {
   const first = inputs[0]!;
   const raw = forward(kernelsFor(first.dtype), inputs, attrs);
   const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);

@@ -3,8 +3,20 @@ export { LoomError, ShapeError, DTypeError, ValueError, GradError } from './erro
 export type { TensorLike } from './convert.js';
 export type { DType, Shape } from '@loom/ops';
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, arange, eye, rand, randn, randint,
-  type CreateOptions, type TensorOptions, type RandomOptions,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  eye,
+  rand,
+  randn,
+  randint,
+  type CreateOptions,
+  type TensorOptions,
+  type RandomOptions,
 } from './creation.js';
 export { Generator, seed } from './random.js';
 export type { OpInfo, CheckRow, Domain, Pick } from './check.js';
@@ -15,7 +27,15 @@ export { grad, valueAndGrad, type ArgNums, type Grads } from './autodiff/grad.js
 export { vjp, jvp } from './autodiff/vjp.js';
 export { jacobian, hessian } from './autodiff/jacobian.js';
 export { customGrad, type CustomGradResult } from './autodiff/custom-grad.js';
-export { definePrimitive, defineComposite, type PrimitiveSpec, type BackwardContext, type Prepared, type Raw, type InputGrads } from './define.js';
+export {
+  definePrimitive,
+  defineComposite,
+  type PrimitiveSpec,
+  type BackwardContext,
+  type Prepared,
+  type Raw,
+  type InputGrads,
+} from './define.js';
 
 // Primitives: ops with their own backward rule.
 export { neg } from './ops/unary/neg.js';
@@ -53,14 +73,25 @@ export { concat } from './ops/shape/concat.js';
 export { gather } from './ops/index/gather.js';
 export { scatterAdd } from './ops/index/scatter-add.js';
 export type { Indices } from './ops/index/_indices.js';
-export { matmul, type MatmulOptions } from './ops/linalg/matmul.js';
+export { matmul } from './ops/linalg/matmul.js';
+export type { MatmulOptions } from './ops/linalg/_layout.js';
 export { cast } from './ops/cast.js';
 
 // Composites: plain functions of the primitives above.
 export { sumTo } from './ops/reduce/sum-to.js';
 export { square } from './ops/composite/square.js';
-export { mean, variance, min, norm, type VarianceOptions } from './ops/composite/reductions.js';
-export { logSumExp, logSoftmax, softmax } from './ops/composite/softmax.js';
-export { lerp, clamp, softplus } from './ops/composite/elementwise.js';
-export { unsqueeze, squeeze, stack, split } from './ops/composite/join.js';
+export { mean } from './ops/composite/mean.js';
+export { variance, type VarianceOptions } from './ops/composite/variance.js';
+export { min } from './ops/composite/min.js';
+export { norm } from './ops/composite/norm.js';
+export { logSumExp } from './ops/composite/log-sum-exp.js';
+export { logSoftmax } from './ops/composite/log-softmax.js';
+export { softmax } from './ops/composite/softmax.js';
+export { lerp } from './ops/composite/lerp.js';
+export { clamp } from './ops/composite/clamp.js';
+export { softplus } from './ops/composite/softplus.js';
+export { unsqueeze } from './ops/composite/unsqueeze.js';
+export { squeeze } from './ops/composite/squeeze.js';
+export { stack } from './ops/composite/stack.js';
+export { split } from './ops/composite/split.js';
 export { oneHot } from './ops/composite/one-hot.js';

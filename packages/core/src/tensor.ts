@@ -71,7 +71,9 @@ export class Tensor {
 
   set requiresGrad(value: boolean) {
     if (this.node !== null) {
-      throw new GradError(`requiresGrad: can only be set on a leaf tensor; this one was made by '${this.node.prim.name}' (use stopGradient(x) for a leaf copy)`);
+      throw new GradError(
+        `requiresGrad: can only be set on a leaf tensor; this one was made by '${this.node.prim.name}' (use stopGradient(x) for a leaf copy)`,
+      );
     }
     this.wantsGrad = value;
   }

@@ -40,15 +40,37 @@ describe('float32 agrees with float64', () => {
 
 // Every exported function is either an op with a check row, or on this list of non-op API.
 const notOps = new Set([
-  'tensor', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'eye', 'rand', 'randn', 'randint', 'seed',
-  'noGrad', 'stopGradient', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'customGrad',
-  'definePrimitive', 'defineComposite',
+  'tensor',
+  'zeros',
+  'ones',
+  'full',
+  'zerosLike',
+  'onesLike',
+  'arange',
+  'eye',
+  'rand',
+  'randn',
+  'randint',
+  'seed',
+  'noGrad',
+  'stopGradient',
+  'grad',
+  'valueAndGrad',
+  'vjp',
+  'jvp',
+  'jacobian',
+  'hessian',
+  'customGrad',
+  'definePrimitive',
+  'defineComposite',
 ]);
 const classes = new Set(['Tensor', 'Generator', 'LoomError', 'ShapeError', 'DTypeError', 'ValueError', 'GradError']);
 
 describe('check-table guard', () => {
   it('every exported op has a check row, named as it is exported', () => {
-    const missing = Object.entries(core).filter(([k, v]) => typeof v === 'function' && !notOps.has(k) && !classes.has(k) && !('check' in v));
+    const missing = Object.entries(core).filter(
+      ([k, v]) => typeof v === 'function' && !notOps.has(k) && !classes.has(k) && !('check' in v),
+    );
     expect(missing.map(([k]) => k)).toEqual([]);
     for (const [name, op] of ops) expect(op.opName).toBe(name);
   });

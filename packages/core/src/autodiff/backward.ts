@@ -14,7 +14,12 @@ import { nestedInTrace, withGradMode } from './mode.js';
  * enclosing transform as constants. Gradients are accumulated with `add` and broadcast gradients reduced with
  * `sumTo` here, in one place, so backward rules stay one line. With `createGraph`, all of this is recorded too.
  */
-export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], targets: readonly Tensor[] | null, createGraph: boolean): Map<Tensor, Tensor> {
+export function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  targets: readonly Tensor[] | null,
+  createGraph: boolean,
+): Map<Tensor, Tensor> {
   const isTarget = targets === null ? (t: Tensor) => t.node === null : (t: Tensor) => targets.includes(t);
   const order = topologicalOrder(roots, isTarget);
   const reaches = targets === null ? null : reachesTargets(order, isTarget);
@@ -41,13 +46,19 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], ta
 /** Implements `Tensor.backward`: accumulates into `.grad` of every leaf that requires gradients. */
 export function backward(root: Tensor, seed: Tensor | undefined, createGraph: boolean): void {
   if (!root.requiresGrad) {
-    throw new GradError('backward: this tensor does not require gradients (set requiresGrad on a leaf it depends on, and do not call it inside noGrad)');
+    throw new GradError(
+      'backward: this tensor does not require gradients (set requiresGrad on a leaf it depends on, and do not call it inside noGrad)',
+    );
   }
   if (seed === undefined && root.size !== 1) {
-    throw new GradError(`backward: an implicit gradient needs a one-element tensor; got shape ${fmtShape(root.shape)}, so pass a gradient of that shape`);
+    throw new GradError(
+      `backward: an implicit gradient needs a one-element tensor; got shape ${fmtShape(root.shape)}, so pass a gradient of that shape`,
+    );
   }
   if (seed !== undefined && (seed.dtype !== root.dtype || !sameShape(seed.shape, root.shape))) {
-    throw new GradError(`backward: gradient has ${seed.dtype} ${fmtShape(seed.shape)} but the tensor is ${root.dtype} ${fmtShape(root.shape)}`);
+    throw new GradError(
+      `backward: gradient has ${seed.dtype} ${fmtShape(seed.shape)} but the tensor is ${root.dtype} ${fmtShape(root.shape)}`,
+    );
   }
   const record = createGraph || nestedInTrace();
   const grads = propagate([root], [seed ?? onesLike(root)], null, record);
@@ -67,7 +78,9 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 function fitGradient(op: string, index: number, g: Tensor, x: Tensor): Tensor {
   const fitted = sameShape(g.shape, x.shape) ? g : sumTo(g, x.shape);
   if (fitted.dtype !== x.dtype || !sameShape(fitted.shape, x.shape)) {
-    throw new GradError(`${op} backward: gradient of input ${index} is ${fitted.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)} (a bug in the op's backward rule)`);
+    throw new GradError(
+      `${op} backward: gradient of input ${index} is ${fitted.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)} (a bug in the op's backward rule)`,
+    );
   }
   return fitted;
 }

@@ -41,7 +41,8 @@ export function customGrad<A extends Tensor[]>(f: (...inputs: A) => CustomGradRe
       if (!(x instanceof Tensor)) throw new GradError(`customGrad: input ${i} must be a Tensor, got ${typeof x}`);
     });
     const { value, grad } = f(...inputs);
-    if (!(value instanceof Tensor)) throw new GradError(`customGrad: the function must return { value: Tensor, grad }, got value ${typeof value}`);
+    if (!(value instanceof Tensor))
+      throw new GradError(`customGrad: the function must return { value: Tensor, grad }, got value ${typeof value}`);
     const record = isGradEnabled() && inputs.some((x) => x.requiresGrad);
     return new Tensor(value.data, value.shape, record ? { prim: custom, inputs, attrs: grad } : null);
   };

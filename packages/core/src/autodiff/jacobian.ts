@@ -1,7 +1,7 @@
 import { GradError } from '../errors.js';
 import { alloc, constant } from '../convert.js';
 import { reshape } from '../ops/shape/reshape.js';
-import { stack } from '../ops/composite/join.js';
+import { stack } from '../ops/composite/stack.js';
 import { Tensor } from '../tensor.js';
 import { grad } from './grad.js';
 import { traced } from './mode.js';

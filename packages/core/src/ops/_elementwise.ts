@@ -11,7 +11,14 @@ export function oneTensor(op: string, x: TensorLike): Prepared<undefined> {
 /** `prepare` of two-input elementwise ops: one dtype, broadcast-compatible shapes; the attribute is the output shape. */
 export function twoTensors(op: string, a: TensorLike, b: TensorLike): Prepared<Shape> {
   const inputs = toTensors(op, ['a', 'b'], [a, b]);
-  return { inputs, attrs: broadcastAll(op, ['a', 'b'], inputs.map((t) => t.shape)) };
+  return {
+    inputs,
+    attrs: broadcastAll(
+      op,
+      ['a', 'b'],
+      inputs.map((t) => t.shape),
+    ),
+  };
 }
 
 /** Forward of a one-input elementwise op: a fresh output filled by `kernel`. */

@@ -31,5 +31,10 @@ export const cast = definePrimitive({
   },
   backward: (gy, { inputs: [x] }): InputGrads => [cast(gy, x!.dtype)],
   // Round trip through float32 (the check runs in float64); a wider step keeps float32 rounding out of the difference.
-  check: { inputs: [real()], order: 2, eps: 1e-3, call: ([x]: Tensor[], _pick: Pick): Tensor | Tensor[] => cast(cast(x!, 'float32'), 'float64') },
+  check: {
+    inputs: [real()],
+    order: 2,
+    eps: 1e-3,
+    call: ([x]: Tensor[], _pick: Pick): Tensor | Tensor[] => cast(cast(x!, 'float32'), 'float64'),
+  },
 });

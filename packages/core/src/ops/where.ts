@@ -17,17 +17,20 @@ export const where = definePrimitive({
   name: 'where',
   prepare: (op: string, cond: TensorLike, a: TensorLike, b: TensorLike) => {
     const inputs = toTensors(op, ['cond', 'a', 'b'], [cond, a, b]);
-    return { inputs, attrs: broadcastAll(op, ['cond', 'a', 'b'], inputs.map((t) => t.shape)) };
+    return {
+      inputs,
+      attrs: broadcastAll(
+        op,
+        ['cond', 'a', 'b'],
+        inputs.map((t) => t.shape),
+      ),
+    };
   },
   forward: (k, [c, a, b], shape) => {
     const out = alloc(a!.dtype, sizeOf(shape));
     k.where(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
     return { data: out, shape };
   },
-  backward: (gy, { inputs: [c], needs }): InputGrads => [
-    null,
-    needs[1] ? where(c!, gy, 0) : null,
-    needs[2] ? where(c!, 0, gy) : null,
-  ],
+  backward: (gy, { inputs: [c], needs }): InputGrads => [null, needs[1] ? where(c!, gy, 0) : null, needs[2] ? where(c!, 0, gy) : null],
   check: { inputs: [mask(), real(), real()], order: 2 },
 });

@@ -79,7 +79,9 @@ export function gradcheck(f: CheckedFunction, inputs: readonly Tensor[], options
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, fastMode = false, raiseException = true } = options;
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor) || x.dtype !== 'float64') {
-      throw new DTypeError(`gradcheck: input ${i} is ${x instanceof Tensor ? x.dtype : typeof x}; finite differences need float64 (use cast(x, 'float64'))`);
+      throw new DTypeError(
+        `gradcheck: input ${i} is ${x instanceof Tensor ? x.dtype : typeof x}; finite differences need float64 (use cast(x, 'float64'))`,
+      );
     }
   });
   const generator = options.generator ?? new Generator(0);
@@ -166,7 +168,14 @@ function analyticalJacobian(flat: (...xs: Tensor[]) => Tensor, inputs: readonly 
 }
 
 /** Fast mode: for each output, the scalars vᵀ(J u) by differences and (vᵀJ)·u by one vjp, as 1×1 Jacobians. */
-function projected(flat: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], i: number, sizes: number[], eps: number, g: Generator): [Float64Array[], Float64Array[]] {
+function projected(
+  flat: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  i: number,
+  sizes: number[],
+  eps: number,
+  g: Generator,
+): [Float64Array[], Float64Array[]] {
   const x = inputs[i]!;
   const u = randn([x.size], { dtype: 'float64', generator: g }).data;
   const plus = noGrad(() => flat(...perturbed(inputs, i, (d) => d.forEach((v, e) => (d[e] = v + eps * u[e]!))))).data;
@@ -191,7 +200,14 @@ function projected(flat: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[],
   return [numerical, analytical];
 }
 
-function firstMismatch(numerical: Float64Array[], analytical: Float64Array[], from: number, rows: number, atol: number, rtol: number): string | null {
+function firstMismatch(
+  numerical: Float64Array[],
+  analytical: Float64Array[],
+  from: number,
+  rows: number,
+  atol: number,
+  rtol: number,
+): string | null {
   for (let r = from; r < from + rows; r++) {
     const nRow = numerical[r]!;
     const aRow = analytical[r]!;
@@ -215,8 +231,12 @@ function rowsOf(matrix: Float64Array[], from: number, rows: number): Tensor {
 
 function formatMatrix(t: Tensor): string {
   const [rows = 0, cols = 0] = t.shape;
-  const lines = Array.from({ length: Math.min(rows, 20) }, (_, r) =>
-    '  ' + Array.from({ length: Math.min(cols, 12) }, (_, c) => t.data[r * cols + c]!.toPrecision(6).padStart(12)).join(' ') + (cols > 12 ? ' …' : ''),
+  const lines = Array.from(
+    { length: Math.min(rows, 20) },
+    (_, r) =>
+      '  ' +
+      Array.from({ length: Math.min(cols, 12) }, (_, c) => t.data[r * cols + c]!.toPrecision(6).padStart(12)).join(' ') +
+      (cols > 12 ? ' …' : ''),
   );
   return lines.join('\n') + (rows > 20 ? `\n  … (${rows} rows)` : '');
 }

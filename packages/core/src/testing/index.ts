@@ -6,7 +6,11 @@
  * @module
  */
 export {
-  gradcheck, gradgradcheck, GradcheckError,
-  type GradcheckOptions, type GradgradcheckOptions, type CheckedFunction,
+  gradcheck,
+  gradgradcheck,
+  GradcheckError,
+  type GradcheckOptions,
+  type GradgradcheckOptions,
+  type CheckedFunction,
 } from './gradcheck.js';
 export { real, positive, awayFrom, mask, randomShape } from '../check.js';

@@ -2,7 +2,6 @@ import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 
-
 /**
  * Product a · b, elementwise with broadcasting.
  *

@@ -1,6 +1,6 @@
 import { alloc } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
-import { awayFrom, real } from '../../check.js';
+import { awayFrom } from '../../check.js';
 import { twoTensors } from '../_elementwise.js';
 import { neg } from '../unary/neg.js';
 import { mul } from './mul.js';
@@ -22,7 +22,10 @@ export const safeDiv = definePrimitive({
   name: 'safeDiv',
   prepare: twoTensors,
   forward: (k, [a, b], shape) => {
-    const quotient = alloc(a!.dtype, shape.reduce((n, d) => n * d, 1));
+    const quotient = alloc(
+      a!.dtype,
+      shape.reduce((n, d) => n * d, 1),
+    );
     k.div(a!.data, a!.shape, b!.data, b!.shape, quotient, shape);
     const zero = alloc(a!.dtype, 1);
     const aIsZero = alloc(a!.dtype, a!.size);

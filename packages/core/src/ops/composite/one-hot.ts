@@ -28,6 +28,14 @@ export const oneHot = defineComposite(
     inputs: [real()],
     order: 2,
     shapes: (pick: Pick) => [[pick.int(1, 3), 3]],
-    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => mul(x!, oneHot(Array.from({ length: x!.shape[0]! }, () => pick.int(0, 2)), 3, x!.dtype)),
+    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] =>
+      mul(
+        x!,
+        oneHot(
+          Array.from({ length: x!.shape[0]! }, () => pick.int(0, 2)),
+          3,
+          x!.dtype,
+        ),
+      ),
   },
 );

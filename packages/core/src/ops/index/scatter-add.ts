@@ -49,7 +49,12 @@ export const scatterAdd = definePrimitive({
     call: ([src]: Tensor[], pick: Pick): Tensor | Tensor[] => {
       const axis = pick.int(0, src!.rank - 1);
       const size = pick.int(1, 4);
-      return scatterAdd(src!, Array.from({ length: src!.shape[axis]! }, () => pick.int(0, size - 1)), axis, size);
+      return scatterAdd(
+        src!,
+        Array.from({ length: src!.shape[axis]! }, () => pick.int(0, size - 1)),
+        axis,
+        size,
+      );
     },
   },
 });

@@ -1,20 +1,10 @@
 import { sizeOf } from '@loom/ops';
-import { alloc, broadcastAll, toTensors, type TensorLike } from '../../convert.js';
+import { alloc, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
-import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
-import { noGrad } from '../../autodiff/mode.js';
-import { expand } from '../shape/expand.js';
 import { transpose } from '../shape/transpose.js';
-
-/** Options of {@link matmul}. */
-export interface MatmulOptions {
-  /** Use the transpose of the last two axes of `a` (read in place; nothing is copied). */
-  readonly transposeA?: boolean;
-  /** Use the transpose of the last two axes of `b` (read in place; nothing is copied). */
-  readonly transposeB?: boolean;
-}
+import { batched, checkLayout, type MatmulOptions } from './_layout.js';
 
 /**
  * Matrix product over the last two axes, batched and broadcast over the leading ones:
@@ -33,19 +23,7 @@ export const matmul = definePrimitive({
   name: 'matmul',
   prepare: (op: string, a: TensorLike, b: TensorLike, options: MatmulOptions = {}) => {
     const inputs = toTensors(op, ['a', 'b'], [a, b]);
-    const [ta, tb] = inputs as [Tensor, Tensor];
-    if (ta.rank < 2 || tb.rank < 2) {
-      throw new ShapeError(`${op}: both inputs need rank ≥ 2, got a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)} (reshape a vector to [1, n] or [n, 1])`);
-    }
-    const transA = options.transposeA ?? false;
-    const transB = options.transposeB ?? false;
-    const [m, ka] = lastTwo(ta.shape, transA);
-    const [kb, n] = lastTwo(tb.shape, transB);
-    if (ka !== kb) {
-      throw new ShapeError(`${op}: shapes ${fmtShape(ta.shape)}${transA ? 'ᵀ' : ''} and ${fmtShape(tb.shape)}${transB ? 'ᵀ' : ''} cannot be multiplied (${ka} ≠ ${kb})`);
-    }
-    const batchShape = broadcastAll(op, ['a (batch axes)', 'b (batch axes)'], [ta.shape.slice(0, -2), tb.shape.slice(0, -2)]);
-    return { inputs, attrs: { transA, transB, m, n, k: ka, batchShape } };
+    return { inputs, attrs: checkLayout(op, inputs[0]!, inputs[1]!, options) };
   },
   forward: (k, inputs, { transA, transB, m, n, k: inner, batchShape }) => {
     const batch = sizeOf(batchShape);
@@ -65,7 +43,10 @@ export const matmul = definePrimitive({
     shapes: (pick: Pick) => {
       const [m, k, n] = [pick.int(1, 3), pick.int(1, 3), pick.int(1, 3)];
       const batch = pick.int(0, 2) === 0 ? [] : [pick.int(1, 2)];
-      return [[...(pick.int(0, 1) ? batch : []), m, k], [...batch, k, n]];
+      return [
+        [...(pick.int(0, 1) ? batch : []), m, k],
+        [...batch, k, n],
+      ];
     },
     call: ([a, b]: Tensor[], pick: Pick): Tensor | Tensor[] => {
       const [ta, tb] = [pick.int(0, 1) === 1, pick.int(0, 1) === 1];
@@ -74,20 +55,3 @@ export const matmul = definePrimitive({
     },
   },
 });
-
-function lastTwo(shape: readonly number[], transposed: boolean): [number, number] {
-  const rows = shape[shape.length - 2]!;
-  const cols = shape[shape.length - 1]!;
-  return transposed ? [cols, rows] : [rows, cols];
-}
-
-/** The input as matrices over the full batch, and the stride between them (0 when one matrix serves all). */
-function batched(t: Tensor, batchShape: readonly number[]): [Tensor, number] {
-  const own = t.shape.slice(0, -2);
-  const matrix = t.shape[t.rank - 2]! * t.shape[t.rank - 1]!;
-  if (sizeOf(own) === 1) return [t, 0];
-  if (sizeOf(own) === sizeOf(batchShape)) return [t, matrix];
-  // Partial broadcast, e.g. [2,1,m,k] against [2,3,k,n]: materialize the batch once, off the tape.
-  return [noGrad(() => expand(t, [...batchShape, ...t.shape.slice(-2)])), matrix];
-}
-

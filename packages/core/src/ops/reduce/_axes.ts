@@ -1,7 +1,7 @@
 import type { Shape } from '@loom/ops';
 import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { ShapeError } from '../../errors.js';
-import type { Pick } from '../../check.js';
+import { randomShape, real, type CheckRow, type Pick } from '../../check.js';
 import type { Prepared } from '../../define.js';
 import type { Tensor } from '../../tensor.js';
 
@@ -36,5 +36,21 @@ export function randomAxes(reduce: (x: Tensor, axis?: Axes, keepDims?: boolean) 
     const axes = [...Array(rank).keys()].filter(() => pick.int(0, 1) === 1);
     const all = pick.int(0, 3) === 0;
     return reduce(x!, all ? undefined : axes.map((a) => (pick.int(0, 1) ? a - rank : a)), pick.int(0, 1) === 1);
+  };
+}
+
+/** How many elements each output of a reduction over `axis` combines. */
+export function reducedCount(op: string, x: TensorLike, axis?: Axes): number {
+  const { inputs, attrs } = reduceArgs(op, x, axis);
+  return attrs.axes.reduce((n, a) => n * inputs[0]!.shape[a]!, 1);
+}
+
+/** Check-table row for ops along one axis: rank ≥ 1 inputs, a random axis (negative half the time). */
+export function alongRandomAxis(op: (x: Tensor, axis: number) => Tensor): CheckRow {
+  return {
+    inputs: [real(-5, 5)],
+    order: 2,
+    shapes: (pick: Pick) => [randomShape(pick, 1)],
+    call: ([x]: Tensor[], pick: Pick): Tensor => op(x!, pick.int(-x!.rank, x!.rank - 1)),
   };
 }

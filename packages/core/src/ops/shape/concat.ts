@@ -21,16 +21,22 @@ export const concat = definePrimitive({
   name: 'concat',
   prepare: (op: string, xs: readonly TensorLike[], axis: number = 0) => {
     if (xs.length === 0) throw new ValueError(`${op}: needs at least one tensor`);
-    const inputs = toTensors(op, xs.map((_, i) => `xs[${i}]`), xs);
+    const inputs = toTensors(
+      op,
+      xs.map((_, i) => `xs[${i}]`),
+      xs,
+    );
     const first = inputs[0]!;
     const a = normalizeAxis(op, axis, first.rank);
     inputs.forEach((t, i) => {
       if (t.rank !== first.rank || t.shape.some((d, j) => j !== a && d !== first.shape[j])) {
-        throw new ShapeError(`${op}: xs[${i}] has shape ${fmtShape(t.shape)}, which does not match xs[0] ${fmtShape(first.shape)} outside axis ${a}`);
+        throw new ShapeError(
+          `${op}: xs[${i}] has shape ${fmtShape(t.shape)}, which does not match xs[0] ${fmtShape(first.shape)} outside axis ${a}`,
+        );
       }
     });
     const offsets = inputs.map((_, i) => inputs.slice(0, i).reduce((n, t) => n + t.shape[a]!, 0));
-    const shape = first.shape.map((d, j) => (j === a ? inputs.reduce((n, t) => n + t.shape[a]!, 0) : d));
+    const shape = first.shape.map((d, j) => (j === a ? offsets[offsets.length - 1]! + inputs[inputs.length - 1]!.shape[a]! : d));
     return { inputs, attrs: { axis: a, offsets, shape } };
   },
   forward: (k, inputs, { axis, offsets, shape }) => {
@@ -45,7 +51,11 @@ export const concat = definePrimitive({
     inputs.map((t, i) => {
       if (!needs[i]) return null;
       const begin = t.shape.map((_, j) => (j === axis ? offsets[i]! : 0));
-      return slice(gy, begin, begin.map((b, j) => b + t.shape[j]!));
+      return slice(
+        gy,
+        begin,
+        begin.map((b, j) => b + t.shape[j]!),
+      );
     }),
   check: {
     inputs: [real(), real(), real()],
@@ -55,10 +65,14 @@ export const concat = definePrimitive({
       const axis = pick.int(0, base.length - 1);
       return [0, 1, 2].map(() => base.map((d, j) => (j === axis ? pick.int(1, 3) : d)));
     },
-    call: (xs: Tensor[]): Tensor | Tensor[] => {
-      const sizes = xs.map((x) => x.shape);
-      const axis = sizes[0]!.findIndex((_, j) => sizes.some((s) => s[j] !== sizes[0]![j]));
-      return concat(xs, Math.max(axis, 0));
-    },
+    // Join along the axis where the drawn shapes differ (any axis when they all agree).
+    call: (xs: Tensor[]): Tensor | Tensor[] =>
+      concat(
+        xs,
+        Math.max(
+          0,
+          xs[0]!.shape.findIndex((d, j) => xs.some((x) => x.shape[j] !== d)),
+        ),
+      ),
   },
 });

@@ -35,7 +35,7 @@ export const expand = definePrimitive({
   check: {
     inputs: [real()],
     order: 2,
-    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => expand(x!, [pick.int(1, 3), ...x!.shape.map((d) => (d === 1 ? pick.int(1, 3) : d))]),
+    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] =>
+      expand(x!, [pick.int(1, 3), ...x!.shape.map((d) => (d === 1 ? pick.int(1, 3) : d))]),
   },
 });
-

@@ -23,7 +23,9 @@ export const pad = definePrimitive({
     const [t] = toTensors(op, ['x'], [x]);
     const ok = widths.length <= t!.rank && widths.every((w) => w.length === 2 && w.every((n) => Number.isInteger(n) && n >= 0));
     if (!ok) {
-      throw new ShapeError(`${op}: widths ${JSON.stringify(widths)} must be at most ${t!.rank} pairs of non-negative integers for x of shape ${fmtShape(t!.shape)}`);
+      throw new ShapeError(
+        `${op}: widths ${JSON.stringify(widths)} must be at most ${t!.rank} pairs of non-negative integers for x of shape ${fmtShape(t!.shape)}`,
+      );
     }
     const before = t!.shape.map((_, i) => widths[i]?.[0] ?? 0);
     const shape = t!.shape.map((d, i) => d + before[i]! + (widths[i]?.[1] ?? 0));
@@ -37,10 +39,21 @@ export const pad = definePrimitive({
     k.copy(x!.data, { offset: 0, strides: stridesOf(x!.shape) }, out, { offset, strides }, x!.shape);
     return { data: out, shape };
   },
-  backward: (gy, { inputs: [x], attrs: { before } }): InputGrads => [slice(gy, before, before.map((b, i) => b + x!.shape[i]!))],
+  backward: (gy, { inputs: [x], attrs: { before } }): InputGrads => [
+    slice(
+      gy,
+      before,
+      before.map((b, i) => b + x!.shape[i]!),
+    ),
+  ],
   check: {
     inputs: [real()],
     order: 2,
-    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => pad(x!, x!.shape.map(() => [pick.int(0, 2), pick.int(0, 2)] as const), pick.int(0, 1)),
+    call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] =>
+      pad(
+        x!,
+        x!.shape.map(() => [pick.int(0, 2), pick.int(0, 2)] as const),
+        pick.int(0, 1),
+      ),
   },
 });

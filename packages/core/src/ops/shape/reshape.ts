@@ -32,7 +32,12 @@ export const reshape = definePrimitive({
 
 function inferShape(op: string, from: readonly number[], to: readonly number[]): readonly number[] {
   const free = to.filter((d) => d === -1).length;
-  const known = sizeOf(checkShape(op, to.filter((d) => d !== -1)));
+  const known = sizeOf(
+    checkShape(
+      op,
+      to.filter((d) => d !== -1),
+    ),
+  );
   const total = sizeOf(from);
   if (free > 1 || (free === 1 ? known === 0 || total % known !== 0 : known !== total)) {
     throw new ShapeError(`${op}: cannot reshape ${fmtShape(from)} (${total} elements) to ${fmtShape(to)}`);

@@ -23,7 +23,9 @@ export const slice = definePrimitive({
   prepare: (op: string, x: TensorLike, begin: readonly number[], end: readonly number[] = []) => {
     const [t] = toTensors(op, ['x'], [x]);
     if (begin.length > t!.rank || end.length > t!.rank) {
-      throw new ShapeError(`${op}: begin [${begin.join(',')}] / end [${end.join(',')}] name more axes than x has (shape ${fmtShape(t!.shape)})`);
+      throw new ShapeError(
+        `${op}: begin [${begin.join(',')}] / end [${end.join(',')}] name more axes than x has (shape ${fmtShape(t!.shape)})`,
+      );
     }
     const start = t!.shape.map((d, i) => clampPosition(begin[i] ?? 0, d));
     const stop = t!.shape.map((d, i) => Math.max(start[i]!, clampPosition(end[i] ?? d, d)));
@@ -37,14 +39,21 @@ export const slice = definePrimitive({
     return { data: out, shape };
   },
   backward: (gy, { inputs: [x], attrs: { start, shape } }): InputGrads => [
-    pad(gy, start.map((s, i) => [s, x!.shape[i]! - s - shape[i]!] as const)),
+    pad(
+      gy,
+      start.map((s, i) => [s, x!.shape[i]! - s - shape[i]!] as const),
+    ),
   ],
   check: {
     inputs: [real()],
     order: 2,
     call: ([x]: Tensor[], pick: Pick): Tensor | Tensor[] => {
       const begin = x!.shape.map((d) => pick.int(0, d - 1));
-      return slice(x!, begin, begin.map((b, i) => pick.int(b + 1, x!.shape[i]!)));
+      return slice(
+        x!,
+        begin,
+        begin.map((b, i) => pick.int(b + 1, x!.shape[i]!)),
+      );
     },
   },
 });

@@ -2,7 +2,6 @@ import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 
-
 /**
  * Negation −x, elementwise.
  *

@@ -2,7 +2,6 @@ import { definePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 
-
 /**
  * Sign: −1, 0 or 1 (NaN stays NaN), elementwise.
  *

@@ -1,0 +1,14 @@
+import { defineComposite } from '../../define.js';
+import { real } from '../../check.js';
+import type { TensorLike } from '../../convert.js';
+import type { Tensor } from '../../tensor.js';
+import { div } from '../binary/div.js';
+import { sum } from '../reduce/sum.js';
+import { randomAxes, type Axes, reducedCount } from '../reduce/_axes.js';
+
+/** Arithmetic mean over `axis` (all axes when absent). @example `mean(tensor([[1, 2], [3, 4]]), 1) // [1.5, 3.5]` */
+export const mean = defineComposite(
+  'mean',
+  (x: TensorLike, axis?: Axes, keepDims = false): Tensor => div(sum(x, axis, keepDims), reducedCount('mean', x, axis)),
+  { inputs: [real()], order: 2, call: randomAxes((x, a, k): Tensor => mean(x, a, k)) },
+);
