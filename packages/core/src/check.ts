@@ -5,10 +5,35 @@ import type { Tensor } from './tensor.js';
  * Where an op's input values are drawn from in the gradient-check table. Domains keep the finite differences away
  * from kinks and poles (e.g. `log` near 0), where a central difference says nothing about the derivative.
  */
-export type Domain =
-  | { readonly kind: 'real'; readonly min: number; readonly max: number }
-  | { readonly kind: 'awayFrom'; readonly point: number; readonly gap: number; readonly spread: number }
-  | { readonly kind: 'mask' };
+export type Domain = RealDomain | AwayFromDomain | MaskDomain;
+
+/** Values uniform in [min, max]. */
+export interface RealDomain {
+  /** Tag of this domain. */
+  readonly kind: 'real';
+  /** Smallest value. */
+  readonly min: number;
+  /** Largest value. */
+  readonly max: number;
+}
+
+/** Values at a distance in [gap, gap + spread] from `point`, either side. */
+export interface AwayFromDomain {
+  /** Tag of this domain. */
+  readonly kind: 'awayFrom';
+  /** The point to keep away from (a kink or pole). */
+  readonly point: number;
+  /** Smallest distance from the point. */
+  readonly gap: number;
+  /** Width of the band beyond the gap. */
+  readonly spread: number;
+}
+
+/** Exactly 0 or 1. */
+export interface MaskDomain {
+  /** Tag of this domain. */
+  readonly kind: 'mask';
+}
 
 /** Values uniform in [min, max]; by default [−2, 2]. */
 export function real(min = -2, max = 2): Domain {

@@ -6,13 +6,17 @@ import { Tensor } from './tensor.js';
 
 /** What a primitive's `forward` returns: the new elements and their shape. */
 export interface Raw {
+  /** The output's elements, row-major, in the inputs' dtype. */
   readonly data: FloatArray;
+  /** The output's shape. */
   readonly shape: Shape;
 }
 
 /** What a primitive's `prepare` returns: the tensor inputs (differentiated) and the plain attributes (not). */
 export interface Prepared<A> {
+  /** Tensor arguments, in order; gradients flow to these. */
   readonly inputs: Tensor[];
+  /** Everything else the op needs (axes, shapes, flags), checked and normalized. */
   readonly attrs: A;
 }
 
@@ -83,6 +87,8 @@ export function applyPrimitive<A>(
 /**
  * Marks a plain function of ops as a composite op: it needs no backward rule (the tape sees the ops inside) but
  * gets a name and a row in the gradient-check table like every op.
+ *
+ * @typeParam F - the function's own signature, kept as is.
  */
 export function defineComposite<F extends (...args: never[]) => Tensor | Tensor[]>(name: string, fn: F, check: CheckRow): F & OpInfo {
   return Object.assign(fn, { opName: name, check });

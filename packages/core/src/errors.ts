@@ -3,26 +3,31 @@
  * apart from bugs.
  */
 export class LoomError extends Error {
+  /** Always `'LoomError'`, so logs show the class. */
   override name = 'LoomError';
 }
 
 /** Shapes that do not fit an op: wrong rank, sizes that do not broadcast, inner dims that differ. */
 export class ShapeError extends LoomError {
+  /** Always `'ShapeError'`, so logs show the class. */
   override name = 'ShapeError';
 }
 
 /** Tensors of different dtypes met in one op, or a dtype that the op does not take. */
 export class DTypeError extends LoomError {
+  /** Always `'DTypeError'`, so logs show the class. */
   override name = 'DTypeError';
 }
 
 /** An argument that is not a shape or dtype problem: a bad axis, an index out of range, a non-finite size. */
 export class ValueError extends LoomError {
+  /** Always `'ValueError'`, so logs show the class. */
   override name = 'ValueError';
 }
 
 /** A gradient request that cannot be met, e.g. `grad` of a function whose result is not a scalar. */
 export class GradError extends LoomError {
+  /** Always `'GradError'`, so logs show the class. */
   override name = 'GradError';
 }
 

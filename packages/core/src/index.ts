@@ -19,7 +19,7 @@ export {
   type RandomOptions,
 } from './creation.js';
 export { Generator, seed } from './random.js';
-export type { OpInfo, CheckRow, Domain, Pick } from './check.js';
+export type { OpInfo, CheckRow, Domain, RealDomain, AwayFromDomain, MaskDomain, Pick } from './check.js';
 
 export { noGrad } from './autodiff/mode.js';
 export { stopGradient } from './autodiff/stop-gradient.js';

@@ -69,6 +69,7 @@ export class Tensor {
     return this.wantsGrad;
   }
 
+  /** Marks a leaf as wanting gradients (or not); throws GradError on a tensor made by an op. */
   set requiresGrad(value: boolean) {
     if (this.node !== null) {
       throw new GradError(

@@ -20,7 +20,7 @@ export function defaultShapes(count: number, pick: Pick): number[][] {
 }
 
 /** Values for one input, drawn in float64 from its domain with a seeded generator. */
-export function draw(domain: Domain, shape: number[], g: core.Generator): Tensor {
+export function draw(domain: Domain, shape: readonly number[], g: core.Generator): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const values = Array.from({ length: n }, () => {
     const u = g.uniform();

@@ -41,6 +41,7 @@ export type CheckedFunction = (...inputs: Tensor[]) => Tensor | Tensor[];
  * Jacobians (rows: output elements, columns: input elements; in fast mode, the 1×1 projections).
  */
 export class GradcheckError extends LoomError {
+  /** Always `'GradcheckError'`. */
   override name = 'GradcheckError';
 
   /** Builds the error from the two Jacobians. */
