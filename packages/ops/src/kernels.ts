@@ -77,9 +77,9 @@ export interface Kernels<F extends FloatArray = FloatArray> {
   div(a: F, aShape: Shape, b: F, bShape: Shape, out: F, outShape: Shape): void;
   /** Elementwise `aᵇ`, broadcast as in {@link Kernels.add}. */
   pow(a: F, aShape: Shape, b: F, bShape: Shape, out: F, outShape: Shape): void;
-  /** Elementwise `max(a, b); NaN wins`, broadcast as in {@link Kernels.add}. */
+  /** Elementwise `max(a, b)`, NaN winning, broadcast as in {@link Kernels.add}. */
   maximum(a: F, aShape: Shape, b: F, bShape: Shape, out: F, outShape: Shape): void;
-  /** Elementwise `min(a, b); NaN wins`, broadcast as in {@link Kernels.add}. */
+  /** Elementwise `min(a, b)`, NaN winning, broadcast as in {@link Kernels.add}. */
   minimum(a: F, aShape: Shape, b: F, bShape: Shape, out: F, outShape: Shape): void;
   /** Elementwise `1 if a = b else 0`, broadcast as in {@link Kernels.add}. */
   eq(a: F, aShape: Shape, b: F, bShape: Shape, out: F, outShape: Shape): void;

@@ -1,0 +1,94 @@
+import type { FloatArray, Kernels } from '../kernels.js';
+
+/**
+ * Where op(A) lives: element (i, p) of op(A) is `a[offset + i·rowStride + p·colStride]`. A stored [m, k] has
+ * strides (k, 1); A stored [k, m] and read transposed has strides (1, m).
+ */
+interface OperandA {
+  readonly a: FloatArray;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/**
+ * out[i, :] = Σ_p op(A)[i, p] · B[p, :] with B stored [k, n] (i-k-j order). The innermost loop walks a row of B
+ * and a row of the accumulator, both contiguous. `acc` holds one output row in double precision, so a float32
+ * product is rounded once per element rather than once per term.
+ */
+function rowsTimesB(
+  A: OperandA,
+  b: FloatArray,
+  bOffset: number,
+  out: FloatArray,
+  outOffset: number,
+  m: number,
+  n: number,
+  k: number,
+  acc: Float64Array,
+): void {
+  const { a, rowStride, colStride } = A;
+  for (let i = 0; i < m; i++) {
+    acc.fill(0, 0, n);
+    const aRow = A.offset + i * rowStride;
+    for (let p = 0; p < k; p++) {
+      // No shortcut for a zero coefficient: 0 · ∞ must still give NaN.
+      const aip = a[aRow + p * colStride]!;
+      const bRow = bOffset + p * n;
+      for (let j = 0; j < n; j++) acc[j]! += aip * b[bRow + j]!;
+    }
+    const outRow = outOffset + i * n;
+    for (let j = 0; j < n; j++) out[outRow + j] = acc[j]!;
+  }
+}
+
+/**
+ * out[i, j] = op(A)[i, :] · B[j, :] with B stored [n, k] and read transposed (i-j-p order): each output element is
+ * a dot product of two contiguous rows. Row i of op(A) is first copied into `acc` so that it is contiguous even
+ * when A is transposed too.
+ */
+function rowsDotRowsOfB(
+  A: OperandA,
+  b: FloatArray,
+  bOffset: number,
+  out: FloatArray,
+  outOffset: number,
+  m: number,
+  n: number,
+  k: number,
+  acc: Float64Array,
+): void {
+  const { a, rowStride, colStride } = A;
+  for (let i = 0; i < m; i++) {
+    const aRow = A.offset + i * rowStride;
+    for (let p = 0; p < k; p++) acc[p] = a[aRow + p * colStride]!;
+    const outRow = outOffset + i * n;
+    for (let j = 0; j < n; j++) {
+      const bRow = bOffset + j * k;
+      let dot = 0;
+      for (let p = 0; p < k; p++) dot += acc[p]! * b[bRow + p]!;
+      out[outRow + j] = dot;
+    }
+  }
+}
+
+/**
+ * Builds the batched matmul kernel. It keeps one double-precision scratch row between calls (grown on demand),
+ * so small products in a training loop do not allocate.
+ */
+export function createMatmulKernel<F extends FloatArray>(): Kernels<F>['matmul'] {
+  let scratch = new Float64Array(64);
+  return function matmul(a, b, out, layout) {
+    const { batch, m, n, k, transA, transB, strideA, strideB } = layout;
+    if (m === 0 || n === 0) return;
+    const scratchLength = transB ? k : n;
+    if (scratch.length < scratchLength) scratch = new Float64Array(scratchLength);
+    const rowStride = transA ? 1 : k;
+    const colStride = transA ? m : 1;
+    for (let t = 0; t < batch; t++) {
+      const A: OperandA = { a, offset: t * strideA, rowStride, colStride };
+      if (transB) rowsDotRowsOfB(A, b, t * strideB, out, t * m * n, m, n, k, scratch);
+      else rowsTimesB(A, b, t * strideB, out, t * m * n, m, n, k, scratch);
+    }
+  };
+}

@@ -1,0 +1,113 @@
+import type { FloatArray, Kernels, Shape } from '../kernels.js';
+import { stridesOf } from '../shape.js';
+import { nextRow, planLoop, startRow, type StridedLoop } from './strided.js';
+
+/** The reduction kernels. */
+export type ReduceKernels<F extends FloatArray> = Pick<Kernels<F>, 'sum' | 'max' | 'argmax'>;
+
+/**
+ * Folds `n` elements `x[i], x[i + s], …` into the running value `acc`. The accumulator is a JS number (a double),
+ * so float32 sums do not lose precision element by element; the result is rounded once, when stored.
+ */
+type FoldRow = (x: FloatArray, i: number, s: number, n: number, acc: number) => number;
+
+const sumRow: FoldRow = (x, i, s, n, acc) => {
+  for (let j = 0; j < n; j++, i += s) acc += x[i]!;
+  return acc;
+};
+
+// `v > acc` is false whenever NaN is involved, so test for NaN explicitly: a NaN element wins and, once the
+// accumulator is NaN, nothing replaces it (NumPy's max does the same).
+const maxRow: FoldRow = (x, i, s, n, acc) => {
+  for (let j = 0; j < n; j++, i += s) {
+    const v = x[i]!;
+    if (v > acc || v !== v) acc = v;
+  }
+  return acc;
+};
+
+/**
+ * Reduces `x` (contiguous, `shape`) over `axes` with `fold`, starting each output element from `init`. Output
+ * elements come in row-major order of the kept axes, which is the order of `out`.
+ */
+function reduceAxes(fold: FoldRow, init: number, x: FloatArray, shape: Shape, axes: readonly number[], out: FloatArray): void {
+  const strides = stridesOf(shape);
+  const keptDims: number[] = [];
+  const keptStrides: number[] = [];
+  const reducedDims: number[] = [];
+  const reducedStrides: number[] = [];
+  for (let d = 0, a = 0; d < shape.length; d++) {
+    if (axes[a] === d) {
+      a++;
+      reducedDims.push(shape[d]!);
+      reducedStrides.push(strides[d]!);
+    } else {
+      keptDims.push(shape[d]!);
+      keptStrides.push(strides[d]!);
+    }
+  }
+  const kept = planLoop(keptDims, [keptStrides]);
+  const reduced = planLoop(reducedDims, [reducedStrides]);
+  const keptStep = kept.innerStrides[0]!;
+  const keptIdx = startRow(kept);
+  const keptOffset = [0];
+  for (let r = 0, o = 0; r < kept.rows; r++) {
+    for (let j = 0, base = keptOffset[0]!; j < kept.inner; j++, base += keptStep) {
+      out[o++] = foldBox(fold, init, x, base, reduced);
+    }
+    nextRow(kept, keptIdx, keptOffset);
+  }
+}
+
+function foldBox(fold: FoldRow, init: number, x: FloatArray, base: number, box: StridedLoop): number {
+  const step = box.innerStrides[0]!;
+  // The usual case: the reduced axes merge into one run, so skip the odometer and its allocations.
+  if (box.outer.length === 0) return fold(x, base, step, box.inner, init);
+  const idx = startRow(box);
+  const offset = [base];
+  let acc = init;
+  for (let r = 0; r < box.rows; r++) {
+    acc = fold(x, offset[0]!, step, box.inner, acc);
+    nextRow(box, idx, offset);
+  }
+  return acc;
+}
+
+/**
+ * Index of the first maximum of `n` elements `x[i], x[i + s], …`; the first NaN if there is one (NumPy's
+ * choice: NaN compares as the largest value); −1 when `n` is 0, since there is no index to give.
+ */
+function argmaxRow(x: FloatArray, i: number, s: number, n: number): number {
+  if (n === 0) return -1;
+  let best = x[i]!;
+  if (best !== best) return 0;
+  let bestIndex = 0;
+  for (let j = 1; j < n; j++) {
+    const v = x[i + j * s]!;
+    if (v !== v) return j;
+    if (v > best) {
+      best = v;
+      bestIndex = j;
+    }
+  }
+  return bestIndex;
+}
+
+/** Builds the reduction kernels (`sum`, `max`, `argmax`). */
+export function createReduceKernels<F extends FloatArray>(): ReduceKernels<F> {
+  return {
+    // An empty reduction gives the identity of the fold: 0 for sum, −∞ for max.
+    sum: (x, shape, axes, out) => reduceAxes(sumRow, 0, x, shape, axes, out),
+    max: (x, shape, axes, out) => reduceAxes(maxRow, -Infinity, x, shape, axes, out),
+    argmax(x, shape, axis, out) {
+      let outer = 1;
+      let inner = 1;
+      for (let d = 0; d < axis; d++) outer *= shape[d]!;
+      for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+      const size = shape[axis]!;
+      for (let o = 0, k = 0; o < outer; o++) {
+        for (let i = 0, base = o * size * inner; i < inner; i++, base++) out[k++] = argmaxRow(x, base, inner, size);
+      }
+    },
+  };
+}
