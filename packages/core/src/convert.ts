@@ -64,18 +64,30 @@ export function broadcastAll(op: string, names: readonly string[], shapes: reado
 /** Normalizes a possibly negative axis against `rank`, or throws naming the op. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank}…${rank - 1})`);
+    const valid = rank === 0 ? 'a scalar has no axes' : `valid: ${-rank}…${rank - 1}`;
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (${valid})`);
   }
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Checks a user-given shape: non-negative safe integers only. */
+/** The most elements one tensor may hold: the largest typed array V8 allocates. */
+export const maxElements = 2 ** 32 - 1;
+
+/** Checks a user-given shape: an array of non-negative integers whose product a typed array can hold. */
 export function checkShape(op: string, shape: readonly number[]): Shape {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(
+      `${op}: shape must be an array of sizes, got ${typeof shape === 'object' && shape !== null ? typeof shape : String(shape)}`,
+    );
+  }
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} has a size that is not a non-negative integer (${d})`);
     }
   }
+  const size = shape.reduce((n, d) => n * d, 1);
+  if (size > maxElements)
+    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${size} elements, more than a tensor can hold (${maxElements})`);
   return shape;
 }
 
@@ -87,4 +99,13 @@ function describe(v: unknown): string {
 /** Whether two shapes are equal axis by axis. */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The dtype an option asks for, float32 when absent, or a DTypeError naming the op. */
+export function checkDType(op: string, dtype: DType | undefined): DType {
+  if (dtype === undefined) return defaultDType;
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new DTypeError(`${op}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  }
+  return dtype;
 }

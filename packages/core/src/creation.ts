@@ -1,7 +1,7 @@
 import type { DType, Shape } from '@loom/ops';
 import { sizeOf } from '@loom/ops';
-import { alloc, checkShape, constant, defaultDType } from './convert.js';
-import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { alloc, checkDType, checkShape, constant, maxElements } from './convert.js';
+import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { Generator, defaultGenerator } from './random.js';
 import type { NestedArray, Tensor } from './tensor.js';
 
@@ -36,6 +36,11 @@ export interface RandomOptions extends CreateOptions {
  */
 export function tensor(values: NestedArray | ArrayLike<number>, options: TensorOptions = {}): Tensor {
   const dtype = checkDType('tensor', options.dtype);
+  if (typeof values !== 'number' && !isArrayLike(values)) {
+    throw new ValueError(
+      `tensor: values must be a number, a nested array or a typed array, got ${values === null ? 'null' : typeof values}`,
+    );
+  }
   const flat: number[] = [];
   const nestedShape = typeof values === 'number' ? [] : flatten(values as NestedArray | ArrayLike<number>, flat);
   let shape: Shape = nestedShape;
@@ -57,18 +62,21 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: TensorO
 
 /** A tensor of zeros. @example `zeros([2, 3])` */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example `ones([3], { dtype: 'float64' })` */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A tensor with every element equal to `value`. @example `full([2, 2], 0.5)` */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const dtype = checkDType('full', options.dtype);
-  const data = alloc(dtype, sizeOf(checkShape('full', shape)));
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const data = alloc(checkDType(op, options.dtype), sizeOf(checkShape(op, shape)));
   if (value !== 0) data.fill(value);
   return constant(data, shape);
 }
@@ -98,6 +106,8 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
     throw new ValueError(`arange: start ${from}, stop ${to} and step ${step} must be finite, with step ≠ 0`);
   }
   const n = Math.max(0, Math.ceil((to - from) / step));
+  if (n > maxElements)
+    throw new ValueError(`arange: start ${from}, stop ${to} and step ${step} would make ${n} elements (limit ${maxElements})`);
   const data = alloc(checkDType('arange', options.dtype), n);
   for (let i = 0; i < n; i++) data[i] = from + i * step;
   return constant(data, [n]);
@@ -113,7 +123,9 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
 
 /** Uniform random values in [0, 1). @example `rand([2, 3], { generator: new Generator(1) })` */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  return fillRandom('rand', shape, options, (g) => g.uniform());
+  // A double just below 1 rounds up to exactly 1 in float32; keep the promise of [0, 1) there too.
+  const below1 = options.dtype === 'float32' || options.dtype === undefined ? 1 - 2 ** -24 : 1;
+  return fillRandom('rand', shape, options, (g) => Math.min(g.uniform(), below1));
 }
 
 /** Standard normal random values. @example `randn([4], { dtype: 'float64' })` */
@@ -126,6 +138,12 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     throw new ValueError(`randint: needs integers low < high, got low ${low} and high ${high}`);
   }
+  const exact = options.dtype === 'float64' ? 2 ** 53 : 2 ** 24;
+  if (Math.max(Math.abs(low), Math.abs(high)) > exact) {
+    throw new ValueError(
+      `randint: [${low}, ${high}) holds integers that ${options.dtype ?? 'float32'} cannot represent exactly (limit ±${exact})`,
+    );
+  }
   return fillRandom('randint', shape, options, (g) => g.int(low, high));
 }
 
@@ -134,14 +152,6 @@ function fillRandom(op: string, shape: readonly number[], options: RandomOptions
   const g = options.generator ?? defaultGenerator();
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
   return constant(data, shape);
-}
-
-function checkDType(op: string, dtype: DType | undefined): DType {
-  if (dtype === undefined) return defaultDType;
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`${op}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
-  }
-  return dtype;
 }
 
 /** Appends the numbers of a nested array to `out` and returns its shape, rejecting ragged nesting. */

@@ -7,7 +7,7 @@ export class LoomError extends Error {
   override name = 'LoomError';
 }
 
-/** Shapes that do not fit an op: wrong rank, sizes that do not broadcast, inner dims that differ. */
+/** Shapes that do not fit an op: wrong rank, an axis out of range, sizes that do not broadcast, inner dims that differ. */
 export class ShapeError extends LoomError {
   /** Always `'ShapeError'`, so logs show the class. */
   override name = 'ShapeError';
@@ -19,7 +19,7 @@ export class DTypeError extends LoomError {
   override name = 'DTypeError';
 }
 
-/** An argument that is not a shape or dtype problem: a bad axis, an index out of range, a non-finite size. */
+/** A bad value that is not a shape or dtype problem: an index out of range, a step of 0, a bad seed. */
 export class ValueError extends LoomError {
   /** Always `'ValueError'`, so logs show the class. */
   override name = 'ValueError';

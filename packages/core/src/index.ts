@@ -89,7 +89,7 @@ export { logSoftmax } from './ops/composite/log-softmax.js';
 export { softmax } from './ops/composite/softmax.js';
 export { lerp } from './ops/composite/lerp.js';
 export { clamp } from './ops/composite/clamp.js';
-export { softplus } from './ops/composite/softplus.js';
+export { softplus } from './ops/unary/softplus.js';
 export { unsqueeze } from './ops/composite/unsqueeze.js';
 export { squeeze } from './ops/composite/squeeze.js';
 export { stack } from './ops/composite/stack.js';

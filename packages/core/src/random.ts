@@ -1,3 +1,5 @@
+import { ValueError } from './errors.js';
+
 /**
  * A seedable pseudo-random generator (xoshiro128**, 128-bit state). Every random function in loom takes one, or
  * uses the global one that {@link seed} resets; `Math.random` is never used, so runs are reproducible.
@@ -22,8 +24,10 @@ export class Generator {
 
   /** Restarts the sequence from `seed`. */
   reset(seed: number): void {
-    // splitmix32 spreads a small seed over all 128 state bits, so seeds 1 and 2 give unrelated streams.
-    let x = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
+    if (!Number.isSafeInteger(seed)) throw new ValueError(`Generator: seed must be a safe integer, got ${seed}`);
+    // splitmix32 spreads the seed over all 128 state bits, so seeds 1 and 2 give unrelated streams. The high half
+    // of the seed joins after two words, so seeds that agree in their low 32 bits (−1 and 2³²−1) still differ.
+    let x = seed >>> 0;
     const next = () => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;
@@ -33,6 +37,7 @@ export class Generator {
     };
     this.s0 = next();
     this.s1 = next();
+    x ^= Math.floor(seed / 2 ** 32) >>> 0;
     this.s2 = next();
     this.s3 = next();
     this.spareNormal = null;

@@ -13,7 +13,10 @@ export function f64(values: readonly number[] | number, shape?: readonly number[
 export function uniform64(shape: readonly number[], seed: number, lo = -1, hi = 1): Tensor {
   const g = new Generator(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return f64(Array.from({ length: n }, () => lo + (hi - lo) * g.uniform()), shape);
+  return f64(
+    Array.from({ length: n }, () => lo + (hi - lo) * g.uniform()),
+    shape,
+  );
 }
 
 /**
@@ -49,13 +52,19 @@ export function fdGrad(f: (...xs: Tensor[]) => Tensor, args: readonly Tensor[], 
 }
 
 /** Asserts |a − e| ≤ atol + rtol·|e| elementwise, with a message naming the first bad index. */
-export function expectClose(actual: ArrayLike<number> | Tensor, expected: ArrayLike<number> | number, atol = 1e-6, rtol = 1e-6): void {
+export function expectClose(
+  actual: ArrayLike<number> | Tensor,
+  expected: ArrayLike<number> | Tensor | number,
+  atol = 1e-6,
+  rtol = 1e-6,
+): void {
   const a = Array.from(isTensor(actual) ? actual.data : actual);
-  const e = typeof expected === 'number' ? a.map(() => expected) : Array.from(expected);
+  const e = typeof expected === 'number' ? a.map(() => expected) : Array.from(isTensor(expected) ? expected.data : expected);
   expect(a.length, 'number of elements').toBe(e.length);
   for (let i = 0; i < a.length; i++) {
-    const ok = Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!) || (a[i] === e[i]);
-    if (!ok) expect.fail(`element ${i}: got ${a[i]}, expected ${e[i]} (atol ${atol}, rtol ${rtol})\n got ${a.join(', ')}\n exp ${e.join(', ')}`);
+    const ok = Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!) || a[i] === e[i];
+    if (!ok)
+      expect.fail(`element ${i}: got ${a[i]}, expected ${e[i]} (atol ${atol}, rtol ${rtol})\n got ${a.join(', ')}\n exp ${e.join(', ')}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { broadcastShapes } from '@loom/ops';
 import { sameShape } from '../convert.js';
 import { GradError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary/add.js';
@@ -76,13 +77,14 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 
 /** Reduces a broadcast gradient to its input's shape, and catches a rule that returns the wrong shape or dtype. */
 function fitGradient(op: string, index: number, g: Tensor, x: Tensor): Tensor {
-  const fitted = sameShape(g.shape, x.shape) ? g : sumTo(g, x.shape);
-  if (fitted.dtype !== x.dtype || !sameShape(fitted.shape, x.shape)) {
+  const broadcast = broadcastShapes(x.shape, g.shape);
+  const reducible = broadcast !== null && sameShape(broadcast, g.shape);
+  if (g.dtype !== x.dtype || !reducible) {
     throw new GradError(
-      `${op} backward: gradient of input ${index} is ${fitted.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)} (a bug in the op's backward rule)`,
+      `${op} backward: gradient of input ${index} is ${g.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}: the backward rule must return the input's dtype and its shape (or a broadcast of it)`,
     );
   }
-  return fitted;
+  return sameShape(g.shape, x.shape) ? g : sumTo(g, x.shape);
 }
 
 /** Tensors that require gradients reachable from `roots`, inputs before outputs, stopping at targets. */

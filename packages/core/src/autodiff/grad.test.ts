@@ -1,5 +1,20 @@
 import {
-  add, cos, exp, grad, GradError, mul, noGrad, pow, sin, square, stopGradient, sub, sum, tanh, tensor, valueAndGrad,
+  add,
+  cos,
+  exp,
+  grad,
+  GradError,
+  mul,
+  noGrad,
+  pow,
+  sin,
+  square,
+  stopGradient,
+  sub,
+  sum,
+  tanh,
+  tensor,
+  valueAndGrad,
   type Tensor,
 } from '@loom/core';
 import { describe, expect, it } from 'vitest';
@@ -53,11 +68,17 @@ describe('grad and valueAndGrad: arguments', () => {
   });
 
   it('the gradient has the shape and dtype of its argument', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const g = grad((t: Tensor) => sum(square(t)))(x);
     expect(g.shape).toEqual([2, 3]);
     expect(g.dtype).toBe('float32');
-    expect(g.toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+    expect(g.toArray()).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
   });
 
   it('a one-element tensor of any rank counts as a scalar output', () => {
@@ -94,6 +115,34 @@ describe('grad and valueAndGrad: arguments', () => {
     expect(g.requiresGrad).toBe(false);
   });
 
+  it('the identity function has gradient one; a linear function has second derivative zero', () => {
+    expectClose(grad((t: Tensor) => t)(f64(4)), [1], 0);
+    expectClose(grad(grad((t: Tensor) => mul(t, 3)))(f64(4)), [0], 0);
+    expectClose(grad(grad(grad((t: Tensor) => mul(t, mul(t, 3)))))(f64(4)), [0], 0);
+  });
+
+  it('grad with respect to a leaf that requires gradients (a parameter) leaves its .grad alone', () => {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const g = grad((t: Tensor) => sum(mul(t, t)))(w);
+    expectClose(g, [2, 4], 0);
+    expect(w.grad).toBeNull();
+  });
+
+  it('valueAndGrad outside any transform returns a value with no history (it would keep the whole tape alive)', () => {
+    // JAX returns a plain value; the design notes say first-order training keeps no extra graph alive. A loss kept
+    // for logging (losses.push(loss)) must not pin every intermediate tensor of its step.
+    const [value] = valueAndGrad((t: Tensor) => sum(tanh(mul(t, t))))(f64([1, 2]));
+    expect(value.requiresGrad).toBe(false);
+    expect(value.node).toBeNull();
+    expectClose(value, [Math.tanh(1) + Math.tanh(4)], 1e-15, 1e-15);
+  });
+
+  it('valueAndGrad nested in grad: the value stays differentiable by the outer grad', () => {
+    // outer: d/dx of the value of an inner valueAndGrad of sin → cos x
+    const g = grad((x: Tensor) => valueAndGrad((y: Tensor) => sin(y))(x)[0]);
+    expectClose(g(f64(0.6)), [Math.cos(0.6)], 1e-15, 1e-15);
+  });
+
   it('works inside noGrad', () => {
     const g = noGrad(() => grad((t: Tensor) => sum(square(t)))(f64([3])));
     expectClose(g, [6]);
@@ -124,7 +173,7 @@ describe('grad: errors name the problem', () => {
   });
 
   it('throws GradError when the differentiated argument is not a Tensor, naming its position and type', () => {
-    const f = (a: unknown, b: Tensor) => sum(mul(b, b));
+    const f = (_a: unknown, b: Tensor) => sum(mul(b, b));
     expect(() => grad(f)(3, f64(1))).toThrow(GradError);
     expect(() => grad(f)(3, f64(1))).toThrow(/argument 0 must be a Tensor.*number/);
     expect(() => grad(f, [1, 0])(3, f64(1))).toThrow(/argument 0/);

@@ -3,6 +3,7 @@ import { onesLike, zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
 import { propagate } from './backward.js';
 import { nestedInTrace, traced } from './mode.js';
+import { stopGradient } from './stop-gradient.js';
 import { watch } from './watch.js';
 
 /** Which positional arguments to differentiate: one index, or several (then gradients come back as an array). */
@@ -45,7 +46,8 @@ export function valueAndGrad<A extends unknown[], N extends ArgNums = 0>(
       const targets = list.map((i) => inputs[i] as Tensor);
       const grads = propagate([value], [onesLike(value)], targets, record);
       const result = targets.map((t) => grads.get(t) ?? zerosLike(t));
-      return [value, (typeof nums === 'number' ? result[0] : result) as Grads<N>];
+      // Outside any transform nobody differentiates the value again, and its history would keep the whole tape alive.
+      return [record ? value : stopGradient(value), (typeof nums === 'number' ? result[0] : result) as Grads<N>];
     });
   };
 }

@@ -4,6 +4,7 @@ import { sameShape } from '../convert.js';
 import { Tensor } from '../tensor.js';
 import { propagate } from './backward.js';
 import { nestedInTrace, traced } from './mode.js';
+import { stopGradient } from './stop-gradient.js';
 import { watch } from './watch.js';
 
 /**
@@ -59,6 +60,6 @@ export function jvp(f: (...primals: Tensor[]) => Tensor, primals: readonly Tenso
     const u = watch(zerosLike(out));
     const cotangents = pullback(u);
     const tangentOut = propagate(cotangents, [...tangents], [u], record).get(u) ?? zerosLike(out);
-    return [out, tangentOut];
+    return record ? [out, tangentOut] : [stopGradient(out), tangentOut];
   });
 }

@@ -21,6 +21,17 @@ export function twoTensors(op: string, a: TensorLike, b: TensorLike): Prepared<S
   };
 }
 
+/** Checks a composite's elementwise arguments under its own name: one dtype, shapes that broadcast together. */
+export function elementwiseArgs(op: string, names: readonly string[], values: readonly TensorLike[]): Tensor[] {
+  const inputs = toTensors(op, names, values);
+  broadcastAll(
+    op,
+    names,
+    inputs.map((t) => t.shape),
+  );
+  return inputs;
+}
+
 /** Forward of a one-input elementwise op: a fresh output filled by `kernel`. */
 export function mapUnary(x: Tensor, kernel: (x: FloatArray, out: FloatArray) => void): Raw {
   const out = alloc(x.dtype, x.size);

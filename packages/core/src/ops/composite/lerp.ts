@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor.js';
 import { add } from '../binary/add.js';
 import { mul } from '../binary/mul.js';
 import { sub } from '../binary/sub.js';
+import { elementwiseArgs } from '../_elementwise.js';
 
 /**
  * Linear interpolation a + t·(b − a), elementwise with broadcasting: t = 0 gives a, t = 1 gives b.
@@ -14,7 +15,14 @@ import { sub } from '../binary/sub.js';
  * lerp(h, candidate, z); // a GRU-style update gate
  * ```
  */
-export const lerp = defineComposite('lerp', (a: TensorLike, b: TensorLike, t: TensorLike): Tensor => add(a, mul(t, sub(b, a))), {
-  inputs: [real(), real(), real(0, 1)],
-  order: 2,
-});
+export const lerp = defineComposite(
+  'lerp',
+  (a: TensorLike, b: TensorLike, t: TensorLike): Tensor => {
+    const [ta, tb, tt] = elementwiseArgs('lerp', ['a', 'b', 't'], [a, b, t]);
+    return add(ta!, mul(tt!, sub(tb!, ta!)));
+  },
+  {
+    inputs: [real(), real(), real(0, 1)],
+    order: 2,
+  },
+);

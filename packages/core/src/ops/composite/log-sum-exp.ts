@@ -1,17 +1,10 @@
 import { defineComposite } from '../../define.js';
-import { toTensors, type TensorLike } from '../../convert.js';
+import type { TensorLike } from '../../convert.js';
 import type { Tensor } from '../../tensor.js';
-import { stopGradient } from '../../autodiff/stop-gradient.js';
 import { add } from '../binary/add.js';
-import { lt } from '../binary/compare.js';
-import { sub } from '../binary/sub.js';
-import { where } from '../where.js';
-import { abs } from '../unary/abs.js';
-import { exp } from '../unary/exp.js';
-import { log } from '../unary/log.js';
-import { max } from '../reduce/max.js';
-import { sum } from '../reduce/sum.js';
-import { alongRandomAxis, type Axes } from '../reduce/_axes.js';
+import { reshape } from '../shape/reshape.js';
+import { alongRandomAxis, checkReduction, type Axes } from '../reduce/_axes.js';
+import { maxShift } from './_max-shift.js';
 
 /**
  * log Σ exp(x) over `axis` (all axes when absent), computed stably: the maximum is factored out first, so large
@@ -25,13 +18,15 @@ import { alongRandomAxis, type Axes } from '../reduce/_axes.js';
 export const logSumExp = defineComposite(
   'logSumExp',
   (x: TensorLike, axis?: Axes, keepDims = false): Tensor => {
-    const [t] = toTensors('logSumExp', ['x'], [x]);
-    // The shift cancels exactly in value and gradient, so it is held constant; a row of all −∞ shifts by 0.
-    const peak = stopGradient(max(t!, axis, true));
-    const shift = where(lt(abs(peak), Infinity), peak, 0);
-    const total = log(sum(exp(sub(t!, shift)), axis, true));
-    const lse = add(total, shift);
-    return keepDims ? lse : sum(lse, axis ?? [...Array(t!.rank).keys()]);
+    const { x: t, axes } = checkReduction('logSumExp', x, axis);
+    const { shift, logTotal } = maxShift(t, axes);
+    const lse = add(logTotal, shift);
+    return keepDims
+      ? lse
+      : reshape(
+          lse,
+          t.shape.filter((_, i) => !axes.includes(i)),
+        );
   },
   alongRandomAxis((x, a): Tensor => logSumExp(x, a)),
 );

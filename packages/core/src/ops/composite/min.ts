@@ -4,11 +4,18 @@ import type { TensorLike } from '../../convert.js';
 import type { Tensor } from '../../tensor.js';
 import { neg } from '../unary/neg.js';
 import { max } from '../reduce/max.js';
-import { randomAxes, type Axes } from '../reduce/_axes.js';
+import { checkReduction, randomAxes, type Axes } from '../reduce/_axes.js';
 
 /** Minimum over `axis` (all axes when absent); the gradient is split among ties. @example `min(tensor([3, 1, 2])) // 1` */
-export const min = defineComposite('min', (x: TensorLike, axis?: Axes, keepDims = false): Tensor => neg(max(neg(x), axis, keepDims)), {
-  inputs: [real()],
-  order: 2,
-  call: randomAxes((x, a, k): Tensor => min(x, a, k)),
-});
+export const min = defineComposite(
+  'min',
+  (x: TensorLike, axis?: Axes, keepDims = false): Tensor => {
+    const { x: t, axes } = checkReduction('min', x, axis);
+    return neg(max(neg(t), axes, keepDims));
+  },
+  {
+    inputs: [real()],
+    order: 2,
+    call: randomAxes((x, a, k): Tensor => min(x, a, k)),
+  },
+);

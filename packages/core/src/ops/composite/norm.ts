@@ -2,9 +2,11 @@ import { defineComposite } from '../../define.js';
 import { real } from '../../check.js';
 import type { TensorLike } from '../../convert.js';
 import type { Tensor } from '../../tensor.js';
+import { gt } from '../binary/compare.js';
 import { sqrt } from '../unary/sqrt.js';
+import { where } from '../where.js';
 import { sum } from '../reduce/sum.js';
-import { randomAxes, type Axes } from '../reduce/_axes.js';
+import { checkReduction, randomAxes, type Axes } from '../reduce/_axes.js';
 import { square } from './square.js';
 
 /**
@@ -17,6 +19,13 @@ import { square } from './square.js';
  */
 export const norm = defineComposite(
   'norm',
-  (x: TensorLike, axis?: Axes, keepDims = false): Tensor => sqrt(sum(square(x), axis, keepDims)),
+  (x: TensorLike, axis?: Axes, keepDims = false): Tensor => {
+    const { x: t, axes } = checkReduction('norm', x, axis);
+    const total = sum(square(t), axes, keepDims);
+    // √ has an infinite slope at 0, and ∞ · 0 from square's rule would be NaN. Where the sum is 0, the root
+    // sees 1 instead and the outer where sends it no gradient, so the gradient there is exactly 0.
+    const nonzero = gt(total, 0);
+    return where(nonzero, sqrt(where(nonzero, total, 1)), 0);
+  },
   { inputs: [real()], order: 2, call: randomAxes((x, a, k): Tensor => norm(x, a, k)) },
 );

@@ -1,5 +1,6 @@
 import type { DType } from '@loom/ops';
-import { alloc, constant } from '../../convert.js';
+import { alloc, checkDType, constant } from '../../convert.js';
+import { ValueError } from '../../errors.js';
 import { defineComposite } from '../../define.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -18,8 +19,11 @@ import { toIndices, type Indices } from '../index/_indices.js';
 export const oneHot = defineComposite(
   'oneHot',
   (indices: Indices, numClasses: number, dtype: DType = 'float32'): Tensor => {
+    if (!Number.isSafeInteger(numClasses) || numClasses < 0) {
+      throw new ValueError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+    }
     const { index, shape } = toIndices('oneHot', indices, numClasses);
-    const data = alloc(dtype, index.length * numClasses);
+    const data = alloc(checkDType('oneHot', dtype), index.length * numClasses);
     index.forEach((c, i) => (data[i * numClasses + c] = 1));
     return constant(data, [...shape, numClasses]);
   },

@@ -1,9 +1,9 @@
 import { defineComposite } from '../../define.js';
-import { type TensorLike } from '../../convert.js';
+import type { TensorLike } from '../../convert.js';
 import type { Tensor } from '../../tensor.js';
 import { exp } from '../unary/exp.js';
 import { logSoftmax } from './log-softmax.js';
-import { alongRandomAxis } from '../reduce/_axes.js';
+import { alongRandomAxis, checkReduction } from '../reduce/_axes.js';
 
 /**
  * softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along `axis` (the last axis by default); invariant to adding a constant.
@@ -15,6 +15,9 @@ import { alongRandomAxis } from '../reduce/_axes.js';
  */
 export const softmax = defineComposite(
   'softmax',
-  (x: TensorLike, axis = -1): Tensor => exp(logSoftmax(x, axis)),
+  (x: TensorLike, axis = -1): Tensor => {
+    const { x: t, axes } = checkReduction('softmax', x, axis);
+    return exp(logSoftmax(t, axes[0]));
+  },
   alongRandomAxis((x, a): Tensor => softmax(x, a)),
 );

@@ -21,6 +21,7 @@ export const squeeze = defineComposite(
       axis === undefined
         ? t!.shape.flatMap((d, i) => (d === 1 ? [i] : []))
         : [axis].flat().map((a) => normalizeAxis('squeeze', a, t!.rank));
+    if (new Set(axes).size !== axes.length) throw new ShapeError(`squeeze: axis list [${axes.join(',')}] names an axis twice`);
     axes.forEach((a) => {
       if (t!.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of x ${fmtShape(t!.shape)} has size ${t!.shape[a]}, not 1`);
     });

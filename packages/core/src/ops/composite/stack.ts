@@ -1,6 +1,6 @@
 import { defineComposite } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
-import { toTensors, type TensorLike } from '../../convert.js';
+import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { concat } from '../shape/concat.js';
@@ -28,9 +28,10 @@ export const stack = defineComposite(
       }
     });
     if (ts.length === 0) throw new ValueError('stack: needs at least one tensor');
+    const a = normalizeAxis('stack', axis, ts[0]!.rank + 1);
     return concat(
-      ts.map((t) => unsqueeze(t, axis)),
-      axis,
+      ts.map((t) => unsqueeze(t, a)),
+      a,
     );
   },
   {

@@ -1,12 +1,11 @@
 import { defineComposite } from '../../define.js';
 import { real } from '../../check.js';
 import type { TensorLike } from '../../convert.js';
-import { toTensors } from '../../convert.js';
 import type { Tensor } from '../../tensor.js';
 import { div } from '../binary/div.js';
 import { sub } from '../binary/sub.js';
 import { sum } from '../reduce/sum.js';
-import { randomAxes, type Axes, reducedCount } from '../reduce/_axes.js';
+import { checkReduction, randomAxes, type Axes } from '../reduce/_axes.js';
 import { square } from './square.js';
 import { mean } from './mean.js';
 
@@ -30,9 +29,9 @@ export interface VarianceOptions {
 export const variance = defineComposite(
   'variance',
   (x: TensorLike, axis?: Axes, options: VarianceOptions = {}): Tensor => {
-    const [t] = toTensors('variance', ['x'], [x]);
-    const centered = sub(t!, mean(t!, axis, true));
-    return div(sum(square(centered), axis, options.keepDims ?? false), reducedCount('variance', t!, axis) - (options.correction ?? 0));
+    const { x: t, axes, count } = checkReduction('variance', x, axis);
+    const centered = sub(t, mean(t, axes, true));
+    return div(sum(square(centered), axes, options.keepDims ?? false), count - (options.correction ?? 0));
   },
   { inputs: [real()], order: 2, call: randomAxes((x, a, k): Tensor => variance(x, a, { keepDims: k ?? false })) },
 );

@@ -12,7 +12,8 @@ export function toIndices(op: string, indices: Indices, size: number): { index: 
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= size) {
-      throw new ValueError(`${op}: index ${v} at position ${i} is out of range for an axis of size ${size}`);
+      const problem = Number.isInteger(v) ? `is out of range for an axis of size ${size}` : 'is not a whole number';
+      throw new ValueError(`${op}: index ${v} at position ${i} ${problem}`);
     }
     index[i] = v;
   }

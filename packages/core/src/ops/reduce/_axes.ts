@@ -39,10 +39,14 @@ export function randomAxes(reduce: (x: Tensor, axis?: Axes, keepDims?: boolean) 
   };
 }
 
-/** How many elements each output of a reduction over `axis` combines. */
-export function reducedCount(op: string, x: TensorLike, axis?: Axes): number {
+/**
+ * Checks a composite's reduction arguments under the composite's own name, so its errors say `mean:` rather than
+ * `sum:`. Returns the tensor, the normalized axes, and how many elements each output combines.
+ */
+export function checkReduction(op: string, x: TensorLike, axis?: Axes): { x: Tensor; axes: number[]; count: number } {
   const { inputs, attrs } = reduceArgs(op, x, axis);
-  return attrs.axes.reduce((n, a) => n * inputs[0]!.shape[a]!, 1);
+  const t = inputs[0]!;
+  return { x: t, axes: [...attrs.axes], count: attrs.axes.reduce((n, a) => n * t.shape[a]!, 1) };
 }
 
 /** Check-table row for ops along one axis: rank ≥ 1 inputs, a random axis (negative half the time). */

@@ -1,5 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
+import { ValueError, fmtShape } from '../../errors.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -17,6 +18,7 @@ export const argmax = definePrimitive({
   prepare: (op: string, x: TensorLike, axis: number = -1, keepDims: boolean = false) => {
     const [t] = toTensors(op, ['x'], [x]);
     const a = normalizeAxis(op, axis, t!.rank);
+    if (t!.shape[a] === 0) throw new ValueError(`${op}: axis ${a} of x ${fmtShape(t!.shape)} is empty, so it has no maximum`);
     const shape = t!.shape.map((d, i) => (i === a ? 1 : d)).filter((_, i) => keepDims || i !== a);
     return { inputs: [t!], attrs: { axis: a, shape } };
   },

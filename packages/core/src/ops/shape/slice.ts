@@ -27,8 +27,8 @@ export const slice = definePrimitive({
         `${op}: begin [${begin.join(',')}] / end [${end.join(',')}] name more axes than x has (shape ${fmtShape(t!.shape)})`,
       );
     }
-    const start = t!.shape.map((d, i) => clampPosition(begin[i] ?? 0, d));
-    const stop = t!.shape.map((d, i) => Math.max(start[i]!, clampPosition(end[i] ?? d, d)));
+    const start = t!.shape.map((d, i) => clampPosition('begin', begin[i] ?? 0, d, t!.shape));
+    const stop = t!.shape.map((d, i) => Math.max(start[i]!, clampPosition('end', end[i] ?? d, d, t!.shape)));
     return { inputs: [t!], attrs: { start, shape: stop.map((s, i) => s - start[i]!) } };
   },
   forward: (k, [x], { start, shape }) => {
@@ -58,8 +58,9 @@ export const slice = definePrimitive({
   },
 });
 
-function clampPosition(position: number, size: number): number {
-  if (!Number.isInteger(position)) throw new ShapeError(`slice: position ${position} is not an integer`);
+function clampPosition(arg: string, position: number, size: number, shape: readonly number[]): number {
+  if (!Number.isInteger(position))
+    throw new ShapeError(`slice: ${arg} position ${position} is not an integer (x has shape ${fmtShape(shape)})`);
   const p = position < 0 ? position + size : position;
   return Math.min(Math.max(p, 0), size);
 }
