@@ -18,11 +18,12 @@ const exact = {
 };
 
 console.log('f(x) = sin(x)·exp(−x²/4)\n');
-console.log('     x        f(x)      df/dx (loom)   by hand     d²f/dx² (loom)   by hand');
+const columns = ['f(x)', 'df/dx loom', 'by hand', 'd²f/dx² loom', 'by hand'];
+console.log('x'.padStart(6) + columns.map((c) => c.padStart(14)).join(''));
 for (const x of [-2, -1, 0, 0.5, 1, 2]) {
   const t = tensor(x, f64);
   const row = [x, f(t).item(), df(t).item(), exact.df(x), d2f(t).item(), exact.d2f(x)];
-  console.log(row.map((v, i) => v.toFixed(i === 0 ? 1 : 6).padStart(i === 0 ? 6 : 13)).join(' '));
+  console.log(row.map((v, i) => v.toFixed(i === 0 ? 1 : 6).padStart(i === 0 ? 6 : 14)).join(''));
 }
 
 // One Elman RNN step, h' = tanh(x·W + h·U + b), checked in every input to first and second order.
