@@ -1,0 +1,69 @@
+import { add, matmul, relu, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { Cell } from '../cell.js';
+import { rnnUniform, type InitOptions } from '../init.js';
+import type { Parameter } from '../parameter.js';
+
+/** Options of {@link RNNCell}. */
+export interface RNNCellOptions extends InitOptions {
+  /** The nonlinearity: `'tanh'` (default) or `'relu'`. */
+  readonly nonlinearity?: 'tanh' | 'relu';
+  /** Add the input and recurrent biases (default true). */
+  readonly bias?: boolean;
+}
+
+/**
+ * Elman recurrent cell, with PyTorch's parameter layout:
+ *
+ * ```text
+ * h' = act(W_ih x + b_ih + W_hh h + b_hh)        act = tanh or relu
+ * ```
+ *
+ * Shapes: x [B, I]; state h [B, H]; output h' [B, H]. Parameters: `weightIh` [H, I], `weightHh` [H, H],
+ * `biasIh`/`biasHh` [H], all U(−1/√H, 1/√H) as PyTorch.
+ *
+ * @example
+ * ```ts
+ * const rnn = new Recurrent(new RNNCell(8, 16, { nonlinearity: 'relu' }));
+ * ```
+ */
+export class RNNCell extends Cell<Tensor> {
+  /** Input-to-hidden weights, [H, I]. */
+  readonly weightIh: Parameter;
+  /** Hidden-to-hidden weights, [H, H]. */
+  readonly weightHh: Parameter;
+  /** Input bias [H], or null. */
+  readonly biasIh: Parameter | null;
+  /** Recurrent bias [H], or null. */
+  readonly biasHh: Parameter | null;
+  private readonly dtype: DType;
+  private readonly act: (x: Tensor) => Tensor;
+
+  /** An Elman cell from `inputSize` features to `hiddenSize` units. */
+  constructor(
+    override readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: RNNCellOptions = {},
+  ) {
+    super();
+    const init = (shape: number[]) => rnnUniform(shape, hiddenSize, options);
+    this.weightIh = init([hiddenSize, inputSize]);
+    this.weightHh = init([hiddenSize, hiddenSize]);
+    this.biasIh = options.bias === false ? null : init([hiddenSize]);
+    this.biasHh = options.bias === false ? null : init([hiddenSize]);
+    this.dtype = options.dtype ?? 'float32';
+    this.act = options.nonlinearity === 'relu' ? relu : tanh;
+  }
+
+  /** Zeros [batch, H]. */
+  initialState(batch: number): Tensor {
+    return zeros([batch, this.hiddenSize], { dtype: this.dtype });
+  }
+
+  /** One step; see the class equation. */
+  step(x: Tensor, h: Tensor): [Tensor, Tensor] {
+    let pre = add(matmul(x, this.weightIh, { transposeB: true }), matmul(h, this.weightHh, { transposeB: true }));
+    if (this.biasIh && this.biasHh) pre = add(pre, add(this.biasIh, this.biasHh));
+    const next = this.act(pre);
+    return [next, next];
+  }
+}

@@ -1,0 +1,45 @@
+import { Tensor, cast, gather, mul, ne, tensor, unsqueeze, type Indices } from '@loom/core';
+import { normal, type InitOptions } from './init.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+/**
+ * A lookup table of vectors: token ids → embeddings. Starts N(0, 1), as PyTorch.
+ *
+ * With `paddingIdx`, that row is zero in the output and gets no gradient, so padding never trains
+ * (the row is also zeroed at creation).
+ *
+ * Shapes: ids of any shape → [...ids.shape, dim]; `weight` [count, dim].
+ *
+ * @example
+ * ```ts
+ * const embed = new Embedding(100, 8, { paddingIdx: 0 });
+ * embed.forward([[3, 7, 0]]).shape; // [1, 3, 8]
+ * ```
+ */
+export class Embedding extends Module {
+  /** The table, [count, dim]. */
+  readonly weight: Parameter;
+
+  /** A table of `count` vectors of size `dim`. */
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+    readonly options: InitOptions & { paddingIdx?: number } = {},
+  ) {
+    super();
+    this.weight = normal([count, dim], 0, 1, options);
+    const pad = options.paddingIdx;
+    if (pad !== undefined) this.weight.data.fill(0, pad * dim, (pad + 1) * dim);
+  }
+
+  /** Looks up each id (whole numbers in [0, count)). */
+  forward(ids: Indices): Tensor {
+    const rows = gather(this.weight, ids, 0);
+    const pad = this.options.paddingIdx;
+    if (pad === undefined) return rows;
+    // Multiplying by a 0/1 mask (a constant) zeroes both the padding rows and their gradient.
+    const idTensor = ids instanceof Tensor ? cast(ids, this.weight.dtype) : tensor(ids as number[], { dtype: this.weight.dtype });
+    return mul(rows, unsqueeze(ne(idTensor, pad), -1));
+  }
+}

@@ -1,0 +1,80 @@
+import { Tensor } from '@loom/core';
+import { Parameter } from './parameter.js';
+
+/**
+ * Base class of layers and models. A module finds its parameters and child modules by walking its own fields,
+ * including arrays and Maps of them, so a subclass only assigns fields: no registration calls.
+ *
+ * @example
+ * ```ts
+ * class TwoLayer extends Module {
+ *   hidden = new Linear(4, 8);
+ *   out = new Linear(8, 2);
+ *   forward(x: Tensor) { return this.out.forward(tanh(this.hidden.forward(x))); }
+ * }
+ * new TwoLayer().namedParameters().map(([name]) => name); // ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+ * ```
+ */
+export abstract class Module {
+  /** True in training mode (dropout active), false after {@link Module.eval}. */
+  training = true;
+
+  /** Every parameter of this module and its descendants, each once, in field order. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Parameters with dotted paths as names (`layers.0.weight`), each parameter once, in field order. */
+  namedParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<unknown>();
+    const visit = (value: unknown, path: string): void => {
+      if (value === null || typeof value !== 'object' || seen.has(value)) return;
+      seen.add(value);
+      if (value instanceof Parameter) out.push([path, value]);
+      else if (value instanceof Tensor) return;
+      else if (value instanceof Module) for (const [k, v] of fields(value)) visit(v, join(path, k));
+      else if (Array.isArray(value)) value.forEach((v, i) => visit(v, join(path, String(i))));
+      else if (value instanceof Map) for (const [k, v] of value) visit(v, join(path, String(k)));
+    };
+    visit(this, '');
+    return out;
+  }
+
+  /** Direct child modules with their field names (arrays and Maps give `name.index`). */
+  children(): [string, Module][] {
+    const out: [string, Module][] = [];
+    const visit = (value: unknown, path: string): void => {
+      if (value instanceof Module) out.push([path, value]);
+      else if (Array.isArray(value)) value.forEach((v, i) => visit(v, join(path, String(i))));
+      else if (value instanceof Map) for (const [k, v] of value) visit(v, join(path, String(k)));
+    };
+    for (const [k, v] of fields(this)) visit(v, k);
+    return out;
+  }
+
+  /** Switches this module and all descendants to training mode (or evaluation mode with `false`). */
+  train(on = true): this {
+    this.training = on;
+    for (const [, child] of this.children()) child.train(on);
+    return this;
+  }
+
+  /** Switches this module and all descendants to evaluation mode: dropout becomes the identity. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Number of trainable elements in this module and its descendants. */
+  parameterCount(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+}
+
+function fields(m: Module): [string, unknown][] {
+  return Object.entries(m).filter(([k]) => k !== 'training');
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
