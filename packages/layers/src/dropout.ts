@@ -1,6 +1,12 @@
 import { Generator, ValueError, div, lt, mul, rand, type Tensor } from '@loom/core';
 import { Module } from './module.js';
 
+/** Options of {@link Dropout}. */
+export interface DropoutOptions {
+  /** Randomness source for the masks; the global generator (see `seed`) when absent. */
+  readonly generator?: Generator;
+}
+
 /**
  * Inverted dropout: in training mode each element is zeroed with probability `p` and the rest scaled by
  * 1/(1 − p); in evaluation mode it is the identity.
@@ -18,8 +24,10 @@ import { Module } from './module.js';
 export class Dropout extends Module {
   /** Creates dropout with drop probability `p` in [0, 1). */
   constructor(
+    /** Probability of zeroing each element. */
     readonly p: number,
-    readonly options: { generator?: Generator } = {},
+    /** Where the masks' randomness comes from. */
+    readonly options: DropoutOptions = {},
   ) {
     super();
     if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}`);

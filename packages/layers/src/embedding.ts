@@ -3,6 +3,12 @@ import { normal, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions extends InitOptions {
+  /** A row that stays zero and gets no gradient (for padding tokens). */
+  readonly paddingIdx?: number;
+}
+
 /**
  * A lookup table of vectors: token ids → embeddings. Starts N(0, 1), as PyTorch.
  *
@@ -23,9 +29,12 @@ export class Embedding extends Module {
 
   /** A table of `count` vectors of size `dim`. */
   constructor(
+    /** Number of vectors (the vocabulary size). */
     readonly count: number,
+    /** Size of each vector. */
     readonly dim: number,
-    readonly options: InitOptions & { paddingIdx?: number } = {},
+    /** Initialization and the padding row. */
+    readonly options: EmbeddingOptions = {},
   ) {
     super();
     this.weight = normal([count, dim], 0, 1, options);

@@ -9,8 +9,16 @@ export interface InitOptions {
   readonly generator?: Generator;
 }
 
+/** Fan-in and fan-out of a weight shape. */
+export interface Fans {
+  /** Inputs feeding each output unit: shape[1] × receptive field. */
+  readonly fanIn: number;
+  /** Outputs fed by each input unit: shape[0] × receptive field. */
+  readonly fanOut: number;
+}
+
 /** Fan-in and fan-out as PyTorch computes them: shape [out, in, ...receptive field]. */
-export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function fans(shape: readonly number[]): Fans {
   if (shape.length < 2) throw new ValueError(`init: fan-in and fan-out need a shape of rank ≥ 2, got [${shape.join(',')}]`);
   const receptive = shape.slice(2).reduce((n, d) => n * d, 1);
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };

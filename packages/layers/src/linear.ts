@@ -23,7 +23,9 @@ export class Linear extends Module {
 
   /** A layer from `inFeatures` to `outFeatures`. */
   constructor(
+    /** Size of each input's last axis. */
     readonly inFeatures: number,
+    /** Size of each output's last axis. */
     readonly outFeatures: number,
     options: InitOptions & { bias?: boolean } = {},
   ) {

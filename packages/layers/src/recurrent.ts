@@ -1,4 +1,4 @@
-import { LoomError, ShapeError, cast, mul, split, stack, transpose, where, reshape, tensor, type Tensor } from '@loom/core';
+import { LoomError, ShapeError, cast, split, stack, transpose, where, reshape, tensor, type Tensor } from '@loom/core';
 import type { Cell, State } from './cell.js';
 import { Module } from './module.js';
 import { mapState, shapesOf } from './state.js';
@@ -86,7 +86,9 @@ export class Recurrent<S extends State> extends Module {
       if (mask !== null) {
         const real = mask[t]!;
         next = mapState(next, s, (a, b) => where(real, a, b));
-        out = mul(out, real);
+        // Selected, not scaled by the mask: out · 0 would be NaN where the cell overflowed on padding, and −0 for
+        // negative outputs; any nonzero mask value counts as a real step, for the output as for the state.
+        out = where(real, out, 0);
         if (!returnSequences) last = last === undefined ? out : where(real, out, last);
       }
       s = next;
@@ -113,14 +115,15 @@ function stepMask(name: string, sequence: SequenceMask, steps: number, batch: nu
     const values = Array.from({ length: steps * batch }, (_, e) => (Math.floor(e / batch) < lengths[e % batch]! ? 1 : 0));
     mask = tensor(values, { shape: [steps, batch], dtype: x.dtype });
   } else if (sequence.mask !== undefined) {
-    const given = batchFirst ? transpose(sequence.mask, [1, 0]) : sequence.mask;
-    if (given.rank !== 2 || given.shape[0] !== steps || given.shape[1] !== batch) {
-      const want = batchFirst ? `[${batch},${steps}]` : `[${steps},${batch}]`;
+    // Checked before the batchFirst transpose, which would otherwise fail first, naming neither layer nor mask.
+    const given = sequence.mask;
+    const want = batchFirst ? [batch, steps] : [steps, batch];
+    if (given.rank !== 2 || given.shape[0] !== want[0] || given.shape[1] !== want[1]) {
       throw new ShapeError(
-        `${name}: mask has shape [${sequence.mask.shape.join(',')}] but the input needs ${want} (${batchFirst ? '[B, T]' : '[T, B]'})`,
+        `${name}: mask has shape [${given.shape.join(',')}] but the input needs [${want.join(',')}] (${batchFirst ? '[B, T]' : '[T, B]'})`,
       );
     }
-    mask = cast(given, x.dtype);
+    mask = cast(batchFirst ? transpose(given, [1, 0]) : given, x.dtype);
   } else {
     return null;
   }

@@ -42,7 +42,10 @@ export class Sequential extends Module implements Layer {
  */
 export class Activation extends Module implements Layer {
   /** Wraps `fn`. */
-  constructor(readonly fn: (x: Tensor) => Tensor) {
+  constructor(
+    /** The function applied to the input. */
+    readonly fn: (x: Tensor) => Tensor,
+  ) {
     super();
   }
 

@@ -88,10 +88,11 @@ export function gradcheck(f: CheckedFunction, inputs: readonly Tensor[], options
   const generator = options.generator ?? new Generator(0);
   const sizes = noGrad(() => outputs(f(...inputs))).map((o) => o.size);
   const flat = (...xs: Tensor[]) => flatten(outputs(f(...xs)));
+  const tape = fastMode ? [] : analyticalJacobians(flat, inputs);
   for (let i = 0; i < inputs.length; i++) {
     const [numerical, analytical] = fastMode
       ? projected(flat, inputs, i, sizes, eps, generator)
-      : [numericalJacobian(flat, inputs, i, eps), analyticalJacobian(flat, inputs, i)];
+      : [numericalJacobian(flat, inputs, i, eps), tape[i]!];
     let row = 0;
     for (let o = 0; o < sizes.length; o++) {
       const rows = fastMode ? 1 : sizes[o]!;
@@ -158,14 +159,15 @@ function numericalJacobian(flat: (...xs: Tensor[]) => Tensor, inputs: readonly T
   return Array.from({ length: total }, (_, r) => Float64Array.from(columns, (c) => c[r]!));
 }
 
-/** One vjp per output element: [total output size, input size]. */
-function analyticalJacobian(flat: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], i: number): Float64Array[] {
+/** One vjp per output element serves every input: per input, [total output size, input size]. */
+function analyticalJacobians(flat: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[]): Float64Array[][] {
   const [out, pullback] = vjp(flat, ...inputs);
-  return Array.from({ length: out.size }, (_, r) => {
+  const rows = Array.from({ length: out.size }, (_, r) => {
     const unit = alloc('float64', out.size);
     unit[r] = 1;
-    return Float64Array.from(pullback(constant(unit, out.shape))[i]!.data);
+    return pullback(constant(unit, out.shape));
   });
+  return inputs.map((_, i) => rows.map((grads) => Float64Array.from(grads[i]!.data)));
 }
 
 /** Fast mode: for each output, the scalars vᵀ(J u) by differences and (vᵀJ)·u by one vjp, as 1×1 Jacobians. */

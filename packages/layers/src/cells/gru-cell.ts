@@ -48,6 +48,7 @@ export class GRUCell extends Cell<Tensor> {
   /** A GRU cell from `inputSize` features to `hiddenSize` units. */
   constructor(
     override readonly inputSize: number,
+    /** Number of hidden units, H. */
     readonly hiddenSize: number,
     options: GRUCellOptions = {},
   ) {

@@ -61,6 +61,7 @@ export class LSTMCell extends Cell<[Tensor, Tensor]> {
   /** An LSTM cell from `inputSize` features to `hiddenSize` units. */
   constructor(
     override readonly inputSize: number,
+    /** Number of hidden units, H. */
     readonly hiddenSize: number,
     options: LSTMCellOptions = {},
   ) {

@@ -41,6 +41,7 @@ export class RNNCell extends Cell<Tensor> {
   /** An Elman cell from `inputSize` features to `hiddenSize` units. */
   constructor(
     override readonly inputSize: number,
+    /** Number of hidden units, H. */
     readonly hiddenSize: number,
     options: RNNCellOptions = {},
   ) {
