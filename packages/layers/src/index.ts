@@ -7,10 +7,10 @@
 export { Parameter } from './parameter.js';
 export { Module } from './module.js';
 export * as init from './init.js';
-export type { InitOptions } from './init.js';
+export type { InitOptions, Fans } from './init.js';
 export { Linear } from './linear.js';
-export { Embedding } from './embedding.js';
-export { Dropout } from './dropout.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
 export { Sequential, Activation, type Layer } from './sequential.js';
 export { Cell, type State } from './cell.js';
 export { Recurrent, type RecurrentOptions, type RecurrentOutput, type SequenceMask } from './recurrent.js';
@@ -18,3 +18,35 @@ export { LSTMCell, type LSTMCellOptions } from './cells/lstm-cell.js';
 export { functionalCall } from './functional.js';
 export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
 export { GRUCell, type GRUCellOptions } from './cells/gru-cell.js';
+export { JordanCell, type JordanCellOptions } from './cells/jordan-cell.js';
+export { LeakyCell, type LeakyCellOptions } from './cells/leaky-cell.js';
+export type { CellActivation } from './cells/activation.js';
+export { mseLoss } from './losses/mse-loss.js';
+export { crossEntropy, type CrossEntropyOptions } from './losses/cross-entropy.js';
+export { nllLoss } from './losses/nll-loss.js';
+export type { ClassTarget, NestedIndices, NllLossOptions } from './losses/_class-loss.js';
+export { bceWithLogits, type BceWithLogitsOptions } from './losses/bce-with-logits.js';
+export type { Reduction, ReductionOptions } from './losses/_reduction.js';
+export { Optimizer, type ParamState, type ParamStateDict, type OptimizerStateDict } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
+export { LRScheduler, type LRSchedulerStateDict } from './optim/lr-scheduler.js';
+export {
+  StepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  type StepLROptions,
+  type ExponentialLROptions,
+  type CosineAnnealingLROptions,
+} from './optim/schedules.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
+export type { SequenceLayer, SequenceOutput, CellOrLayer } from './sequence-layer.js';
+export { Bidirectional, type BidirectionalOptions, type BidirectionalMerge } from './bidirectional.js';
+export { Stacked, type StackedOptions } from './stacked.js';
+export { SkipCell, type SkipCellOptions } from './skip.js';
+export { RNNBase, type RNNBaseOptions, type RNNSpec, type TorchLayoutCell } from './rnn-base.js';
+export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type GRUOptions, type RNNOutput, type LSTMOutput } from './rnn-modules.js';
+export { tbptt, detachState, type TBPTTOptions, type TBPTTChunk } from './tbptt.js';
+export { summary } from './summary.js';

@@ -1,5 +1,6 @@
 import { Tensor } from '@loom/core';
 import { Parameter } from './parameter.js';
+import { summary } from './summary.js';
 
 /**
  * Base class of layers and models. A module finds its parameters and child modules by walking its own fields,
@@ -68,6 +69,19 @@ export abstract class Module {
   /** Number of trainable elements in this module and its descendants. */
   parameterCount(): number {
     return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * A table of this module and its descendants: dotted path and class, output shape (recorded while `run`, a
+   * forward pass you provide, runs under `noGrad`), and parameter count, with totals. See {@link summary}.
+   *
+   * @example
+   * ```ts
+   * console.log(model.summary(() => model.forward(x)));
+   * ```
+   */
+  summary(run?: () => unknown): string {
+    return summary(this, run);
   }
 }
 

@@ -52,7 +52,11 @@ export class Recurrent<S extends State> extends Module {
   constructor(cell: Cell<S>, options: RecurrentOptions = {}) {
     super();
     this.cell = cell;
-    this.options = { returnSequences: true, reverse: false, batchFirst: false, ...options };
+    this.options = {
+      returnSequences: options.returnSequences ?? true,
+      reverse: options.reverse ?? false,
+      batchFirst: options.batchFirst ?? false,
+    };
   }
 
   /** Runs the cell over every step of `x`, from `state` (the cell's initial state when absent). */
