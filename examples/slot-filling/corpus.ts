@@ -53,6 +53,11 @@ const TEMPLATES: Part[][] = [
     ],
     (g) => date('arrive-time')(g).slice(1),
   ],
+  // The cue comes after the slot here: only a model that also reads right to left can tag these.
+  [date('arrive-time'), [['i', 'arrive', 'in'], 'other'], (_g, city) => [[[city()], 'dest']]],
+  [date('depart-time'), [['i', 'leave'], 'other'], (_g, city) => [[[city()], 'depart']]],
+  [(_g, city) => [[[city()], 'dest']], [['is', 'where', 'i', 'arrive'], 'other'], date('arrive-time')],
+  [(_g, city) => [[[city()], 'depart']], [['is', 'where', 'i', 'leave'], 'other'], date('depart-time')],
 ];
 
 /**
