@@ -3,6 +3,7 @@ import { kernelsFor } from '@loom/ops';
 import { isGradEnabled } from './autodiff/mode.js';
 import type { CheckRow, OpInfo } from './check.js';
 import { Tensor } from './tensor.js';
+import type { Placement } from './autodiff/placement.js';
 
 /** What a primitive's `forward` returns: the new elements and their shape. */
 export interface Raw {
@@ -32,8 +33,11 @@ export interface BackwardContext<A> {
   readonly needs: readonly boolean[];
 }
 
-/** One gradient per input: a Tensor, or `null` for an input the op does not differentiate (or did not need). */
-export type InputGrads = readonly (Tensor | null)[];
+/**
+ * One gradient per input: a Tensor, a {@link Placement} (a gradient that is zero outside a box), or `null` for an
+ * input the op does not differentiate (or did not need).
+ */
+export type InputGrads = readonly (Tensor | Placement | null)[];
 
 /** The record that defines a primitive: an op with its own backward rule. */
 export interface PrimitiveSpec<P extends unknown[], A> {

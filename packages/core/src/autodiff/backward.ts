@@ -2,6 +2,8 @@ import { broadcastShapes } from '@loom/ops';
 import { sameShape } from '../convert.js';
 import { GradError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary/add.js';
+import { GradientSum } from './gradient-sum.js';
+import { Placement } from './placement.js';
 import { sumTo } from '../ops/reduce/sum-to.js';
 import { onesLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
@@ -24,9 +26,9 @@ export function propagate(
   const isTarget = targets === null ? (t: Tensor) => t.node === null : (t: Tensor) => targets.includes(t);
   const order = topologicalOrder(roots, isTarget);
   const reaches = targets === null ? null : reachesTargets(order, isTarget);
-  const grads = new Map<Tensor, Tensor>();
+  const grads = new GradientSum(createGraph);
   return withGradMode(createGraph, () => {
-    roots.forEach((root, i) => accumulate(grads, root, seeds[i]!));
+    roots.forEach((root, i) => grads.add(root, seeds[i]!));
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const gy = grads.get(t);
@@ -37,10 +39,10 @@ export function propagate(
       const inputGrads = prim.backward(gy, { inputs, out: t, attrs, needs });
       inputs.forEach((x, j) => {
         const g = inputGrads[j];
-        if (needs[j] && g) accumulate(grads, x, fitGradient(prim.name, j, g, x));
+        if (needs[j] && g) grads.add(x, fitGradient(prim.name, j, g, x));
       });
     }
-    return grads;
+    return grads.entries();
   });
 }
 
@@ -70,13 +72,16 @@ export function backward(root: Tensor, seed: Tensor | undefined, createGraph: bo
   });
 }
 
-function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
-  const previous = grads.get(t);
-  grads.set(t, previous === undefined ? g : add(previous, g));
-}
-
 /** Reduces a broadcast gradient to its input's shape, and catches a rule that returns the wrong shape or dtype. */
-function fitGradient(op: string, index: number, g: Tensor, x: Tensor): Tensor {
+function fitGradient(op: string, index: number, g: Tensor | Placement, x: Tensor): Tensor | Placement {
+  if (g instanceof Placement) {
+    if (g.grad.dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
+      throw new GradError(
+        `${op} backward: placed gradient for input ${index} is ${g.grad.dtype} in ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}`,
+      );
+    }
+    return g;
+  }
   const broadcast = broadcastShapes(x.shape, g.shape);
   const reducible = broadcast !== null && sameShape(broadcast, g.shape);
   if (g.dtype !== x.dtype || !reducible) {

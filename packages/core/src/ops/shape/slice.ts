@@ -4,13 +4,13 @@ import { definePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
-import { pad } from './pad.js';
+import { Placement } from '../../autodiff/placement.js';
 
 /**
  * The box `begin[i] ≤ index < end[i]` of `x`. Negative positions count from the end of the axis, and axes past
  * the given lists are taken whole. Like Python slices, positions are clamped to the axis.
  *
- * Derivative: the output gradient placed back in a zero tensor of x's shape (`pad`).
+ * Derivative: the output gradient placed back in a zero tensor of x's shape (a `Placement`; `pad` when recorded).
  *
  * @example
  * ```ts
@@ -38,12 +38,8 @@ export const slice = definePrimitive({
     k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
   },
-  backward: (gy, { inputs: [x], attrs: { start, shape } }): InputGrads => [
-    pad(
-      gy,
-      start.map((s, i) => [s, x!.shape[i]! - s - shape[i]!] as const),
-    ),
-  ],
+  // A placement, not pad(gy): the tape adds it into the box, so T per-step slices cost O(T) and not O(T²).
+  backward: (gy, { inputs: [x], attrs: { start } }): InputGrads => [new Placement(gy, start, x!.shape)],
   check: {
     inputs: [real()],
     order: 2,

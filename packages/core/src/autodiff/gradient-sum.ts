@@ -1,0 +1,89 @@
+import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@loom/ops';
+import { alloc } from '../convert.js';
+import { add } from '../ops/binary/add.js';
+import { pad } from '../ops/shape/pad.js';
+import { Tensor } from '../tensor.js';
+import { Placement } from './placement.js';
+
+/**
+ * The running sum of gradients per tensor during one backward sweep.
+ *
+ * When the sweep is recorded (`createGraph`), every sum is an `add` op, so it can be differentiated. Otherwise the
+ * sums are plain numbers: a buffer this sweep allocated itself is added into in place, and a {@link Placement} is
+ * added into its box without ever materializing the zeros around it.
+ */
+export class GradientSum {
+  private readonly sums = new Map<Tensor, Tensor>();
+  /** Buffers allocated here, which nobody else holds, so in-place adds are safe. */
+  private readonly owned = new Set<Tensor>();
+
+  constructor(private readonly recorded: boolean) {}
+
+  /** Adds `g` to the gradient of `t`. */
+  add(t: Tensor, g: Tensor | Placement): void {
+    const previous = this.sums.get(t);
+    if (this.recorded) {
+      const dense =
+        g instanceof Placement
+          ? pad(
+              g.grad,
+              g.start.map((s, i) => [s, g.shape[i]! - s - g.grad.shape[i]!] as const),
+            )
+          : g;
+      this.sums.set(t, previous === undefined ? dense : add(previous, dense));
+      return;
+    }
+    if (g instanceof Placement) {
+      const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, t);
+      addInto(target, g);
+    } else if (previous === undefined) {
+      this.sums.set(t, g);
+    } else if (this.owned.has(previous) && previous.size === g.size) {
+      const k: Kernels = kernelsFor(previous.dtype);
+      k.add(previous.data, previous.shape, g.data, g.shape, previous.data, previous.shape);
+    } else {
+      this.keep(t, add(previous, g));
+    }
+  }
+
+  /** The gradient of `t` so far, if any. */
+  get(t: Tensor): Tensor | undefined {
+    return this.sums.get(t);
+  }
+
+  /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
+  delete(t: Tensor): void {
+    const g = this.sums.get(t);
+    if (g !== undefined) this.owned.delete(g);
+    this.sums.delete(t);
+  }
+
+  /** Every gradient, by tensor. */
+  entries(): Map<Tensor, Tensor> {
+    return this.sums;
+  }
+
+  /** A buffer of `shape` for `t` that this sweep owns: a copy of `previous`, or zeros. */
+  private own(previous: Tensor | undefined, shape: readonly number[], like: Tensor): Tensor {
+    const data: FloatArray = previous === undefined ? alloc(like.dtype, sizeOf(shape)) : previous.data.slice();
+    return this.keep(like, new Tensor(data, shape));
+  }
+
+  private keep(t: Tensor, g: Tensor): Tensor {
+    this.sums.set(t, g);
+    this.owned.add(g);
+    return g;
+  }
+}
+
+/** target[box] += placement.grad, in place, through the strided copy kernel. */
+function addInto(target: Tensor, p: Placement): void {
+  const k: Kernels = kernelsFor(target.dtype);
+  const strides = stridesOf(target.shape);
+  const box = { offset: p.start.reduce((o, s, i) => o + s * strides[i]!, 0), strides };
+  const dense = { offset: 0, strides: stridesOf(p.grad.shape) };
+  const part = alloc(target.dtype, p.grad.size);
+  k.copy(target.data, box, part, dense, p.grad.shape);
+  k.add(part, p.grad.shape, p.grad.data, p.grad.shape, part, p.grad.shape);
+  k.copy(part, dense, target.data, box, p.grad.shape);
+}
