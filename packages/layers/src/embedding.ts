@@ -1,4 +1,4 @@
-import { Tensor, cast, gather, mul, ne, tensor, unsqueeze, type Indices } from '@loom/core';
+import { LoomError, Tensor, ValueError, cast, gather, mul, ne, tensor, unsqueeze, type Indices } from '@loom/core';
 import { normal, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -26,6 +26,8 @@ export interface EmbeddingOptions extends InitOptions {
 export class Embedding extends Module {
   /** The table, [count, dim]. */
   readonly weight: Parameter;
+  /** The padding row (negative indices wrapped), or null. */
+  readonly paddingIdx: number | null;
 
   /** A table of `count` vectors of size `dim`. */
   constructor(
@@ -39,16 +41,32 @@ export class Embedding extends Module {
     super();
     this.weight = normal([count, dim], 0, 1, options);
     const pad = options.paddingIdx;
-    if (pad !== undefined) this.weight.data.fill(0, pad * dim, (pad + 1) * dim);
+    if (pad !== undefined && !(Number.isInteger(pad) && pad >= -count && pad < count)) {
+      throw new ValueError(`Embedding(${count}, ${dim}): paddingIdx ${pad} must be a whole number in ${-count}…${count - 1}`);
+    }
+    // A negative index counts from the end, as in PyTorch.
+    this.paddingIdx = pad === undefined ? null : pad < 0 ? pad + count : pad;
+    if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * dim, (this.paddingIdx + 1) * dim);
   }
 
   /** Looks up each id (whole numbers in [0, count)). */
   forward(ids: Indices): Tensor {
-    const rows = gather(this.weight, ids, 0);
-    const pad = this.options.paddingIdx;
-    if (pad === undefined) return rows;
+    const rows = this.lookup(ids);
+    const pad = this.paddingIdx;
+    if (pad === null) return rows;
     // Multiplying by a 0/1 mask (a constant) zeroes both the padding rows and their gradient.
     const idTensor = ids instanceof Tensor ? cast(ids, this.weight.dtype) : tensor(ids as number[], { dtype: this.weight.dtype });
     return mul(rows, unsqueeze(ne(idTensor, pad), -1));
+  }
+
+  /** gather, with errors that name this layer. */
+  private lookup(ids: Indices): Tensor {
+    try {
+      return gather(this.weight, ids, 0);
+    } catch (e) {
+      if (!(e instanceof LoomError)) throw e;
+      const Kind = e.constructor as new (message: string) => LoomError;
+      throw new Kind(`Embedding(${this.count}, ${this.dim}): ${e.message}`);
+    }
   }
 }

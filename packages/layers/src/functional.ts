@@ -19,40 +19,45 @@ export function functionalCall<T>(module: Module, values: readonly Tensor[], fn:
     throw new ValueError(`functionalCall: got ${values.length} values for ${params.length} parameters`);
   }
   const slots = parameterSlots(module);
-  const swap = (from: readonly Tensor[], to: readonly Tensor[]) => {
-    for (const slot of slots) {
-      const i = from.indexOf(slot.holder[slot.key] as Tensor);
-      if (i >= 0) slot.holder[slot.key] = to[i];
-    }
-  };
-  swap(params, values);
+  const originals = slots.map((slot) => slot.get());
+  for (const slot of slots) {
+    const i = (params as readonly Tensor[]).indexOf(slot.get());
+    if (i >= 0) slot.set(values[i]!);
+  }
   try {
     return fn();
   } finally {
-    swap(values, params);
+    // Put back exactly what each slot held: looking values up again would confuse a tensor passed twice.
+    slots.forEach((slot, i) => slot.set(originals[i]!));
   }
 }
 
+/** One place that holds a Parameter: a field, an array element or a Map entry. */
 interface Slot {
-  readonly holder: Record<string | number, unknown>;
-  readonly key: string | number;
+  get(): Tensor;
+  set(value: Tensor): void;
 }
 
-/** Every (object, key) that holds a Parameter, shared parameters included, under modules, arrays and plain maps. */
+/** Every place that holds a Parameter, shared parameters included, under modules, arrays, objects and Maps. */
 function parameterSlots(root: Module): Slot[] {
   const slots: Slot[] = [];
   const seen = new Set<object>();
-  const visit = (holder: Record<string | number, unknown>) => {
-    if (seen.has(holder)) return;
-    seen.add(holder);
+  const visit = (value: unknown, slot: Slot | null): void => {
+    if (value instanceof Parameter) {
+      if (slot) slots.push(slot);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || value instanceof Tensor || ArrayBuffer.isView(value) || seen.has(value)) return;
+    seen.add(value);
+    if (value instanceof Map) {
+      for (const key of value.keys()) visit(value.get(key), { get: () => value.get(key), set: (v) => value.set(key, v) });
+      return;
+    }
+    const holder = value as Record<string, unknown>;
     for (const key of Object.keys(holder)) {
-      const value = holder[key];
-      if (value instanceof Parameter) slots.push({ holder, key });
-      else if (value !== null && typeof value === 'object' && !(value instanceof Tensor) && !ArrayBuffer.isView(value)) {
-        visit(value as Record<string, unknown>);
-      }
+      visit(holder[key], { get: () => holder[key] as Tensor, set: (v) => (holder[key] = v) });
     }
   };
-  visit(root as unknown as Record<string, unknown>);
+  visit(root, null);
   return slots;
 }

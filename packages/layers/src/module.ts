@@ -56,8 +56,14 @@ export abstract class Module {
 
   /** Switches this module and all descendants to training mode (or evaluation mode with `false`). */
   train(on = true): this {
-    this.training = on;
-    for (const [, child] of this.children()) child.train(on);
+    const seen = new Set<Module>();
+    const visit = (m: Module): void => {
+      if (seen.has(m)) return; // a child may point back to its parent
+      seen.add(m);
+      m.training = on;
+      for (const [, child] of m.children()) visit(child);
+    };
+    visit(this);
     return this;
   }
 

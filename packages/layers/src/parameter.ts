@@ -1,4 +1,4 @@
-import { ShapeError, Tensor } from '@loom/core';
+import { DTypeError, ShapeError, Tensor } from '@loom/core';
 
 /**
  * A trainable tensor: a leaf that requires gradients, owned by a {@link Module}. Use it wherever a Tensor goes.
@@ -23,10 +23,10 @@ export class Parameter extends Tensor {
    * only if those were copied, so assign between steps, not in the middle of one.
    */
   assign(next: Tensor): void {
-    if (next.dtype !== this.dtype || next.size !== this.size || next.shape.some((d, i) => d !== this.shape[i])) {
-      throw new ShapeError(
-        `Parameter.assign: value is ${next.dtype} [${next.shape.join(',')}] but the parameter is ${this.dtype} [${this.shape.join(',')}]`,
-      );
+    const what = `Parameter.assign: value is ${next.dtype} [${next.shape.join(',')}] but the parameter is ${this.dtype} [${this.shape.join(',')}]`;
+    if (next.dtype !== this.dtype) throw new DTypeError(what);
+    if (next.rank !== this.rank || next.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeError(what);
     }
     // Copied: the new values may share storage with tensors that must not change (reshape shares data).
     this.data = next.data.slice();
