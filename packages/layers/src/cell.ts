@@ -34,3 +34,23 @@ export abstract class Cell<S extends State = Tensor> extends Module {
   /** One time step: input [batch, inputSize] and state in, output [batch, outputSize] and next state out. */
   abstract step(x: Tensor, state: S): [Tensor, S];
 }
+
+/**
+ * A cell whose step splits into a part that reads only the input and a part that reads the state. {@link Recurrent}
+ * then applies {@link ProjectedCell.project} to the whole sequence at once (one [T·B, I] product instead of T
+ * small ones, forward and backward) and calls {@link ProjectedCell.stepProjected} per step. The maths stays in
+ * the two methods, in plain view; `step(x, s)` is simply `stepProjected(project(x), s)`.
+ *
+ * @typeParam S - the state: a Tensor or a tuple of Tensors.
+ */
+export abstract class ProjectedCell<S extends State = Tensor> extends Cell<S> {
+  /** The input's contribution to the step, for inputs with any leading axes ([B, I] or [T, B, I]). */
+  abstract project(x: Tensor): Tensor;
+  /** One step from the projected input of that step. */
+  abstract stepProjected(projected: Tensor, state: S): [Tensor, S];
+
+  /** One step from the raw input: `stepProjected(project(x), state)`. */
+  step(x: Tensor, state: S): [Tensor, S] {
+    return this.stepProjected(this.project(x), state);
+  }
+}

@@ -12,7 +12,7 @@ export { Linear } from './linear.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { Sequential, Activation, type Layer } from './sequential.js';
-export { Cell, type State } from './cell.js';
+export { Cell, ProjectedCell, type State } from './cell.js';
 export { Recurrent, type RecurrentOptions, type RecurrentOutput, type SequenceMask } from './recurrent.js';
 export { LSTMCell, type LSTMCellOptions } from './cells/lstm-cell.js';
 export { functionalCall } from './functional.js';

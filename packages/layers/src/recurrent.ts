@@ -1,5 +1,5 @@
 import { LoomError, ShapeError, cast, split, stack, transpose, where, reshape, tensor, type Tensor } from '@loom/core';
-import type { Cell, State } from './cell.js';
+import { ProjectedCell, type Cell, type State } from './cell.js';
 import { Module } from './module.js';
 import { mapState, shapesOf } from './state.js';
 
@@ -80,13 +80,21 @@ export class Recurrent<S extends State> extends Module {
       );
     }
     const mask = stepMask(name, sequence, steps, batch, batchFirst, xs);
-    const inputs = split(xs, steps, 0).map((t) => reshape(t, [batch, features]));
+    // A ProjectedCell's input half runs once over the whole sequence; each step then slices its own part.
+    const cell = this.cell;
+    const projected = cell instanceof ProjectedCell ? atStep(name, 0, () => cell.project(xs)) : xs;
+    const step =
+      cell instanceof ProjectedCell
+        ? (input: Tensor, st: S) => cell.stepProjected(input, st)
+        : (input: Tensor, st: S) => cell.step(input, st);
+    const width = projected.shape[2]!;
+    const inputs = split(projected, steps, 0).map((t) => reshape(t, [batch, width]));
     const outputs: Tensor[] = new Array(steps);
     let s = state ?? initial;
     let last: Tensor | undefined;
     for (let i = 0; i < steps; i++) {
       const t = reverse ? steps - 1 - i : i;
-      let [out, next] = atStep(name, t, () => this.cell.step(inputs[t]!, s));
+      let [out, next] = atStep(name, t, () => step(inputs[t]!, s));
       if (mask !== null) {
         const real = mask[t]!;
         next = mapState(next, s, (a, b) => where(real, a, b));

@@ -67,7 +67,7 @@ function record(rows: readonly Row[], run: () => unknown): void {
   try {
     for (const row of rows) {
       const holder = row.module as unknown as Record<string, unknown>;
-      const key = ['forward', 'step'].find((k) => typeof holder[k] === 'function');
+      const key = ['forward', 'stepProjected', 'step'].find((k) => typeof holder[k] === 'function');
       if (key === undefined) continue;
       const own = Object.getOwnPropertyDescriptor(holder, key);
       const original = holder[key] as (...args: unknown[]) => unknown;

@@ -307,3 +307,25 @@ describe('Recurrent: determinism', () => {
     expect(run(12).losses).not.toEqual(a.losses);
   });
 });
+
+describe('ProjectedCell', () => {
+  it('Recurrent projects the whole sequence once, and the result equals stepping the cell by hand', () => {
+    const cell = new LSTMCell(3, 4, { dtype: 'float64' });
+    let projections = 0;
+    const project = cell.project.bind(cell);
+    cell.project = (x) => {
+      projections += 1;
+      return project(x);
+    };
+    const x = randn([5, 2, 3], { dtype: 'float64' });
+    const { outputs } = new Recurrent(cell).forward(x);
+    expect(projections).toBe(1);
+    let state = cell.initialState(2);
+    const xs = x.toArray() as number[][][];
+    xs.forEach((row, t) => {
+      const [h, next] = cell.step(tensor(row, { dtype: 'float64' }), state);
+      state = next;
+      expect(h.toArray()).toEqual((outputs.toArray() as number[][][])[t]);
+    });
+  });
+});

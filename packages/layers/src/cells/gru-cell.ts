@@ -1,5 +1,5 @@
 import { add, lerp, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
-import { Cell } from '../cell.js';
+import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 
@@ -33,7 +33,7 @@ export interface GRUCellOptions extends InitOptions {
  * const gru = new Recurrent(new GRUCell(8, 16));
  * ```
  */
-export class GRUCell extends Cell<Tensor> {
+export class GRUCell extends ProjectedCell<Tensor> {
   /** Input-to-hidden weights of r, z, n, [3H, I]. */
   readonly weightIh: Parameter;
   /** Hidden-to-hidden weights of r, z, n, [3H, H]. */
@@ -67,9 +67,14 @@ export class GRUCell extends Cell<Tensor> {
     return zeros([batch, this.hiddenSize], { dtype: this.dtype });
   }
 
-  /** One step; see the class equations. */
-  step(x: Tensor, h: Tensor): [Tensor, Tensor] {
-    const [xr, xz, xn] = split(affine(x, this.weightIh, this.biasIh), 3, -1) as [Tensor, Tensor, Tensor];
+  /** W_ih x + b_ih: the input halves of r, z and n, [..., 3H]. */
+  project(x: Tensor): Tensor {
+    return affine(x, this.weightIh, this.biasIh);
+  }
+
+  /** One step from the projected input; see the class equations. */
+  stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
+    const [xr, xz, xn] = split(xw, 3, -1) as [Tensor, Tensor, Tensor];
     if (!this.resetBefore) {
       const [hr, hz, hn] = split(affine(h, this.weightHh, this.biasHh), 3, -1) as [Tensor, Tensor, Tensor];
       const [r, z] = [sigmoid(add(xr, hr)), sigmoid(add(xz, hz))];

@@ -1,5 +1,5 @@
 import { ValueError, add, matmul, mul, sigmoid, sub, tensor, zeros, type DType, type Tensor } from '@loom/core';
-import { Cell } from '../cell.js';
+import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import { Parameter } from '../parameter.js';
 import { activationFn, type CellActivation } from './activation.js';
@@ -42,7 +42,7 @@ export interface LeakyCellOptions extends InitOptions {
  * const { outputs } = new Recurrent(learned).forward(randn([10, 2, 8])); // [10, 2, 16]
  * ```
  */
-export class LeakyCell extends Cell<Tensor> {
+export class LeakyCell extends ProjectedCell<Tensor> {
   /** Input-to-hidden weights, [H, I]. */
   readonly weightIh: Parameter;
   /** Hidden-to-hidden weights, [H, H]. */
@@ -90,10 +90,15 @@ export class LeakyCell extends Cell<Tensor> {
     return zeros([batch, this.hiddenSize], { dtype: this.dtype });
   }
 
-  /** One step; see the class equations. */
-  step(x: Tensor, h: Tensor): [Tensor, Tensor] {
-    let pre = add(matmul(x, this.weightIh, { transposeB: true }), matmul(h, this.weightHh, { transposeB: true }));
-    if (this.biasIh && this.biasHh) pre = add(pre, add(this.biasIh, this.biasHh));
+  /** W_ih x + b_ih + b_hh: the input's part of the pre-activation, [..., H]. */
+  project(x: Tensor): Tensor {
+    const xw = matmul(x, this.weightIh, { transposeB: true });
+    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
+  }
+
+  /** One step from the projected input; see the class equations. */
+  stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
+    const pre = add(xw, matmul(h, this.weightHh, { transposeB: true }));
     // Written as α h + (1 − α) f rather than lerp(f, h, α) = f + α (h − f): exact at α = 1 (h stays bit for bit).
     const alpha = this.alpha;
     const next = add(mul(alpha, h), mul(sub(1, alpha), this.act(pre)));

@@ -1,5 +1,5 @@
 import { add, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
-import { Cell } from '../cell.js';
+import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import { Parameter } from '../parameter.js';
 
@@ -37,7 +37,7 @@ export interface LSTMCellOptions extends InitOptions {
  * const [h, [h1, c1]] = cell.step(x, cell.initialState(4));
  * ```
  */
-export class LSTMCell extends Cell<[Tensor, Tensor]> {
+export class LSTMCell extends ProjectedCell<[Tensor, Tensor]> {
   /** Input-to-hidden weights of the four gates, [4H, I]. */
   readonly weightIh: Parameter;
   /** Hidden-to-hidden weights of the four gates, [4H, P or H]. */
@@ -92,10 +92,15 @@ export class LSTMCell extends Cell<[Tensor, Tensor]> {
     return [zeros([batch, this.outputSize], { dtype: this.dtype }), zeros([batch, this.hiddenSize], { dtype: this.dtype })];
   }
 
-  /** One step; see the class equations. */
-  step(x: Tensor, [h, c]: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    let gates = add(matmul(x, this.weightIh, { transposeB: true }), matmul(h, this.weightHh, { transposeB: true }));
-    if (this.biasIh && this.biasHh) gates = add(gates, add(this.biasIh, this.biasHh));
+  /** W_ih x + b_ih + b_hh: the input half of the four gates' pre-activations, [..., 4H]. */
+  project(x: Tensor): Tensor {
+    const xw = matmul(x, this.weightIh, { transposeB: true });
+    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
+  }
+
+  /** One step from the projected input; see the class equations. */
+  stepProjected(xw: Tensor, [h, c]: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+    const gates = add(xw, matmul(h, this.weightHh, { transposeB: true }));
     const [i, f, g, o] = split(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
     const peep = (gate: Tensor, w: Parameter | null, state: Tensor) => (w ? add(gate, mul(w, state)) : gate);
     const cNext = add(mul(sigmoid(peep(f, this.weightCf, c)), c), mul(sigmoid(peep(i, this.weightCi, c)), tanh(g)));

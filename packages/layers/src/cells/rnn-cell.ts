@@ -1,5 +1,5 @@
 import { add, matmul, relu, tanh, zeros, type DType, type Tensor } from '@loom/core';
-import { Cell } from '../cell.js';
+import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 
@@ -26,7 +26,7 @@ export interface RNNCellOptions extends InitOptions {
  * const rnn = new Recurrent(new RNNCell(8, 16, { nonlinearity: 'relu' }));
  * ```
  */
-export class RNNCell extends Cell<Tensor> {
+export class RNNCell extends ProjectedCell<Tensor> {
   /** Input-to-hidden weights, [H, I]. */
   readonly weightIh: Parameter;
   /** Hidden-to-hidden weights, [H, H]. */
@@ -60,11 +60,15 @@ export class RNNCell extends Cell<Tensor> {
     return zeros([batch, this.hiddenSize], { dtype: this.dtype });
   }
 
-  /** One step; see the class equation. */
-  step(x: Tensor, h: Tensor): [Tensor, Tensor] {
-    let pre = add(matmul(x, this.weightIh, { transposeB: true }), matmul(h, this.weightHh, { transposeB: true }));
-    if (this.biasIh && this.biasHh) pre = add(pre, add(this.biasIh, this.biasHh));
-    const next = this.act(pre);
+  /** W_ih x + b_ih + b_hh: the input's part of the pre-activation, [..., H]. */
+  project(x: Tensor): Tensor {
+    const xw = matmul(x, this.weightIh, { transposeB: true });
+    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
+  }
+
+  /** One step from the projected input; see the class equation. */
+  stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
+    const next = this.act(add(xw, matmul(h, this.weightHh, { transposeB: true })));
     return [next, next];
   }
 }
