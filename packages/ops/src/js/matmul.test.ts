@@ -5,6 +5,7 @@ import { expectMatch } from '../../test/support/compare.js';
 import { DTYPES } from '../../test/support/dtypes.js';
 import { randomBuffer } from '../../test/support/values.js';
 import type { FloatArray, MatmulLayout } from '../kernels.js';
+import { KC, MC, MR, NC, NR } from './gemm.js';
 import { createMatmulKernel } from './matmul.js';
 
 /** A layout with its buffer sizes: batch strides are 0 (one shared matrix), packed, or packed plus a gap. */
@@ -60,9 +61,9 @@ function matmulRef(a: FloatArray, b: FloatArray, l: MatmulLayout) {
 describe.each(DTYPES)('matmul, $name', (dt) => {
   const matmul = createMatmulKernel<FloatArray>();
 
-  const check = (l: MatmulLayout, lengthA: number, lengthB: number, seedA: number, seedB: number) => {
-    const a = randomBuffer(dt.alloc, lengthA, seedA);
-    const b = randomBuffer(dt.alloc, lengthB, seedB);
+  const check = (l: MatmulLayout, lengthA: number, lengthB: number, seedA: number, seedB: number, specials = false) => {
+    const a = randomBuffer(dt.alloc, lengthA, seedA, specials);
+    const b = randomBuffer(dt.alloc, lengthB, seedB, specials);
     const out = dt.alloc(l.batch * l.m * l.n).fill(Number.NaN);
     matmul(a, b, out, l);
     const { value, scale } = matmulRef(a, b, l);
@@ -81,6 +82,56 @@ describe.each(DTYPES)('matmul, $name', (dt) => {
     'matches the reference on larger matrices (past the initial scratch row)',
     ({ layout, lengthA, lengthB }, seedA, seedB) => check(layout, lengthA, lengthB, seedA, seedB),
   );
+
+  // Shapes that start, fill and overrun each block of the packed GEMM (gemm.ts): a micro-tile (MR×NR), an A block
+  // (MC rows), a B block (NC columns) and a depth block (KC), and the small sides where the direct loops take over.
+  const TRANSPOSES = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const;
+  const SIDES = [1, 2, 3, MR - 1, MR, MR + 1, NR - 1, NR + 1, 37, MC - 1, MC + 1, 130];
+  const blockShapes: [number, number, number][] = [
+    ...SIDES.flatMap((s): [number, number, number][] => [
+      [s, 37, 65],
+      [65, s, 37],
+      [37, 65, s],
+    ]),
+    [2 * MR + 1, 2 * NR + 3, KC - 1],
+    [2 * MR + 1, 2 * NR + 3, KC],
+    [2 * MR + 1, 2 * NR + 3, KC + 1],
+    [MR + 2, NR + 1, 2 * KC + 3],
+    [MR + 1, NC - 1, 3],
+    [MR + 1, NC + 1, 5],
+    [MC + 3, NC + NR + 1, 9],
+  ];
+  describe.each(TRANSPOSES)('transA = %s, transB = %s', (transA, transB) => {
+    it.each(blockShapes)('matches the reference at m = %i, n = %i, k = %i', (m, n, k) => {
+      const layout = { batch: 1, m, n, k, transA, transB, strideA: m * k, strideB: k * n };
+      check(layout, m * k, k * n, m * 1000 + n, k * 1000 + n);
+    });
+
+    it('matches the reference over a batch with one shared operand and one strided with a gap', () => {
+      const [m, n, k] = [MC + 5, 2 * NR + 1, KC + 7];
+      check({ batch: 3, m, n, k, transA, transB, strideA: 0, strideB: k * n + 2 }, m * k, 2 * (k * n + 2) + k * n, 1, 2);
+      check({ batch: 3, m, n, k, transA, transB, strideA: m * k + 1, strideB: 0 }, 2 * (m * k + 1) + m * k, k * n, 3, 4);
+    });
+
+    it('matches the reference over a batch of packed A matrices sharing one B (folded into one product)', () => {
+      for (const [m, n, k] of [
+        [2, NR + 1, 37],
+        [MC - 3, 2 * NR + 1, KC + 7],
+      ] as const) {
+        check({ batch: 3, m, n, k, transA, transB, strideA: m * k, strideB: 0 }, 3 * m * k, k * n, m, n);
+      }
+    });
+
+    it('keeps NaN and ±∞ where they belong, and out of the zero-padded edge tiles', () => {
+      const [m, n, k] = [MR + 3, NR + 2, 11];
+      check({ batch: 1, m, n, k, transA, transB, strideA: m * k, strideB: k * n }, m * k, k * n, 5, 6, true);
+    });
+  });
 
   it('zero-fills the output when k = 0', () => {
     const out = dt.alloc(2 * 3 * 2).fill(Number.NaN);

@@ -93,11 +93,32 @@ function argmaxRow(x: FloatArray, i: number, s: number, n: number): number {
   return bestIndex;
 }
 
+function isLeadingPrefix(axes: readonly number[]): boolean {
+  return axes.length > 0 && axes.every((a, i) => a === i);
+}
+
+/**
+ * Sum over the first `count` axes: add whole contiguous rows into a double-precision row, instead of walking each
+ * output element down a column with a large stride. The tape's broadcast reduction of a bias gradient
+ * ([B, H] → [H], every step) is this case.
+ */
+function sumLeading(x: FloatArray, shape: Shape, count: number, out: FloatArray): void {
+  let rows = 1;
+  for (let d = 0; d < count; d++) rows *= shape[d]!;
+  const width = out.length;
+  const acc = new Float64Array(width);
+  for (let r = 0, base = 0; r < rows; r++, base += width) {
+    for (let i = 0; i < width; i++) acc[i]! += x[base + i]!;
+  }
+  for (let i = 0; i < width; i++) out[i] = acc[i]!;
+}
+
 /** Builds the reduction kernels (`sum`, `max`, `argmax`). */
 export function createReduceKernels<F extends FloatArray>(): ReduceKernels<F> {
   return {
     // An empty reduction gives the identity of the fold: 0 for sum, −∞ for max.
-    sum: (x, shape, axes, out) => reduceAxes(sumRow, 0, x, shape, axes, out),
+    sum: (x, shape, axes, out) =>
+      isLeadingPrefix(axes) ? sumLeading(x, shape, axes.length, out) : reduceAxes(sumRow, 0, x, shape, axes, out),
     max: (x, shape, axes, out) => reduceAxes(maxRow, -Infinity, x, shape, axes, out),
     argmax(x, shape, axis, out) {
       let outer = 1;
