@@ -82,6 +82,11 @@ function rowsDotRowsOfB(
 const BLOCKED_MIN_ROWS = 4;
 const BLOCKED_MIN_COLS = 2;
 const BLOCKED_MIN_WORK = 512;
+/**
+ * A product with a thin inner dimension (k = B = 1 for a weight gradient hᵀ·g at batch 1) is an outer product:
+ * the direct loop streams it once, while packing and clearing the blocked accumulator cost more than the product.
+ */
+const BLOCKED_MIN_DEPTH = 8;
 
 /**
  * Builds the batched matmul kernel. Products with at least {@link BLOCKED_MIN_ROWS} rows,
@@ -105,7 +110,7 @@ export function createMatmulKernel<F extends FloatArray>(): Kernels<F>['matmul']
     }
     const rowStride = transA ? 1 : k;
     const colStride = transA ? m : 1;
-    if (k > 0 && m >= BLOCKED_MIN_ROWS && n >= BLOCKED_MIN_COLS && m * n * k >= BLOCKED_MIN_WORK) {
+    if (k >= BLOCKED_MIN_DEPTH && m >= BLOCKED_MIN_ROWS && n >= BLOCKED_MIN_COLS && m * n * k >= BLOCKED_MIN_WORK) {
       gemmScratch ??= new GemmScratch();
       const bRowStride = transB ? 1 : n;
       const bColStride = transB ? k : 1;
