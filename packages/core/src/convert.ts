@@ -49,6 +49,8 @@ export function toTensors(op: string, names: readonly string[], values: readonly
 
 /** The shape that `shapes` broadcast to, or a ShapeError naming the op and each argument's shape. */
 export function broadcastAll(op: string, names: readonly string[], shapes: readonly Shape[]): Shape {
+  // The common case, equal shapes, needs no broadcasting at all.
+  if (shapes.length > 0 && shapes.every((s) => sameShape(s, shapes[0]!))) return shapes[0]!;
   let out: Shape = [];
   for (const shape of shapes) {
     const next = broadcastShapes(out, shape);

@@ -45,7 +45,8 @@ export class Tensor {
   /** @internal Ops and creation functions make tensors; users call `tensor`, `zeros`, … */
   constructor(data: FloatArray, shape: Shape, node: Node | null = null, requiresGrad = node !== null) {
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // Shapes are shared freely between tensors, so each is frozen once; an op passing on a frozen one pays nothing.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = data instanceof Float32Array ? 'float32' : 'float64';
     this.node = node;
     this.wantsGrad = requiresGrad;
