@@ -27,6 +27,7 @@ export { grad, valueAndGrad, type ArgNums, type Grads } from './autodiff/grad.js
 export { vjp, jvp } from './autodiff/vjp.js';
 export { jacobian, hessian } from './autodiff/jacobian.js';
 export { customGrad, type CustomGradResult } from './autodiff/custom-grad.js';
+export { Placement } from './autodiff/placement.js';
 export {
   definePrimitive,
   defineComposite,

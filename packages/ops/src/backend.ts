@@ -1,15 +1,25 @@
 import type { Kernels, KernelSource } from './kernels.js';
 import { createJsKernels } from './js/index.js';
+import { loadNative, nativeKernelNames, nativeThresholds, withNative, type NativeKernelName } from './native.js';
 
 /** The element types that kernels exist for. */
 export type DType = 'float32' | 'float64';
 
-/** Whether the native addon is in use. In this build it never is, and `reason` says so. */
+/**
+ * Whether the native addon is in use. It is optional: when it is not built (no C++ compiler at install), cannot load,
+ * or `LOOM_NO_NATIVE=1` is set, every kernel is the TypeScript one and `reason` says why.
+ */
 export interface NativeStatus {
   /** Whether the addon loaded and serves some kernels. */
-  readonly available: false;
-  /** Why the addon is not in use, in words for a person. */
+  readonly available: boolean;
+  /** What was loaded, or why the addon is not in use, in words for a person. */
   readonly reason: string;
+  /** Which GEMM the addon links: OpenBLAS when it was found at build time, else loop nests of its own. */
+  readonly blas?: 'openblas' | 'own';
+  /** The instruction set the addon's own kernels picked at load time for this CPU. */
+  readonly simd?: 'avx512' | 'avx2' | 'sse2';
+  /** Threads the addon's GEMM uses (see {@link setNumThreads}). */
+  readonly threads?: number;
 }
 
 /** What {@link backendInfo} reports: whether the native addon loaded, and who serves each kernel. */
@@ -53,9 +63,32 @@ export function kernelsFor(dtype: 'float64'): Kernels<Float64Array>;
  */
 export function kernelsFor(dtype: DType): Kernels<Float32Array> | Kernels<Float64Array>;
 export function kernelsFor(dtype: DType): Kernels<Float32Array> | Kernels<Float64Array> {
-  if (dtype === 'float32') return (float32 ??= createJsKernels<Float32Array>());
-  if (dtype === 'float64') return (float64 ??= createJsKernels<Float64Array>());
+  if (dtype === 'float32') return (float32 ??= build<Float32Array>(dtype));
+  if (dtype === 'float64') return (float64 ??= build<Float64Array>(dtype));
   throw new TypeError(`kernelsFor: unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
+}
+
+function build<F extends Float32Array | Float64Array>(dtype: DType): Kernels<F> {
+  const js = createJsKernels<F>();
+  const { addon } = loadNative();
+  return addon ? withNative(js, addon, dtype) : js;
+}
+
+/**
+ * Sets how many threads the native GEMM uses: 1 (the default) or 2 with the addon's own GEMM, any number with
+ * OpenBLAS. Only one thread pool ever serves GEMM, so pools never compete for cores. Without the addon this does
+ * nothing and returns 1.
+ *
+ * @param n - The number of threads wanted.
+ * @returns The number of threads in effect.
+ * @example
+ * ```ts
+ * setNumThreads(2); // 2 with the addon, 1 without
+ * ```
+ */
+export function setNumThreads(n: number): number {
+  const { addon } = loadNative();
+  return addon ? addon.setNumThreads(n) : 1;
 }
 
 // Listing each name once, typed as a record over keyof Kernels, makes the compiler reject a missing or extra name.
@@ -96,23 +129,37 @@ const kernelNames: Record<keyof Kernels, true> = {
 };
 
 /**
- * Reports which implementation serves each kernel, and why the native addon is not in use.
+ * Reports which implementation serves each kernel, and why the native addon is not in use when it is not. Loads
+ * the addon if no kernel has yet. A kernel with a native version is `native` above its size threshold and JS
+ * below it, and its `reason` gives the threshold.
  *
- * In this build every kernel is the pure TypeScript one. The result is a fresh object; changing it changes
- * nothing.
+ * The result is a fresh object; changing it changes nothing.
  *
  * @example
  * ```ts
  * const info = backendInfo();
- * info.native.available; // false
- * info.kernels.matmul;   // { impl: 'js' }
+ * info.native.available; // true when the addon is built, e.g. with blas: 'openblas', simd: 'avx2'
+ * info.kernels.matmul;   // { impl: 'native', reason: 'native from 1024 multiply-adds (batch·m·n·k), JS below' }
+ * info.kernels.sum;      // { impl: 'js', reason: 'no native version' }
  * ```
  */
 export function backendInfo(): BackendInfo {
+  const { addon, reason } = loadNative();
   const kernels = {} as Record<keyof Kernels, KernelSource>;
-  for (const name of Object.keys(kernelNames) as (keyof Kernels)[]) kernels[name] = { impl: 'js' };
-  return {
-    native: { available: false, reason: 'the native addon is not part of this build yet; all kernels are JS' },
-    kernels,
-  };
+  const hasNative = new Set<string>(nativeKernelNames);
+  for (const name of Object.keys(kernelNames) as (keyof Kernels)[]) {
+    if (!addon) kernels[name] = { impl: 'js', reason };
+    else if (!hasNative.has(name)) kernels[name] = { impl: 'js', reason: 'no native version' };
+    else kernels[name] = { impl: 'native', reason: thresholdReason(name as NativeKernelName) };
+  }
+  if (!addon) return { native: { available: false, reason }, kernels };
+  const { blas, simd, threads } = addon.info();
+  return { native: { available: true, reason, blas, simd, threads }, kernels };
+}
+
+function thresholdReason(name: NativeKernelName): string {
+  const min = nativeThresholds[name];
+  if (name === 'matmul') return `native from ${min} multiply-adds (batch·m·n·k), JS below`;
+  if (name === 'add' || name === 'mul') return `native from ${min} elements when no broadcasting is needed, JS otherwise`;
+  return `native from ${min} elements, JS below`;
 }

@@ -6,4 +6,4 @@
  */
 export type { FloatArray, Kernels, KernelSource, MatmulLayout, Shape, View } from './kernels.js';
 export { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from './shape.js';
-export { backendInfo, kernelsFor, type BackendInfo, type DType, type NativeStatus } from './backend.js';
+export { backendInfo, kernelsFor, setNumThreads, type BackendInfo, type DType, type NativeStatus } from './backend.js';

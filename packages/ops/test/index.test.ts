@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backendInfo, broadcastShapes, broadcastStrides, kernelsFor, sizeOf, stridesOf, type DType } from '../src/index.js';
+import { backendInfo, broadcastShapes, broadcastStrides, kernelsFor, setNumThreads, sizeOf, stridesOf, type DType } from '../src/index.js';
+import { loadNative, nativeKernelNames } from '../src/native.js';
 import { createJsKernels } from '../src/js/index.js';
 
 describe('kernelsFor', () => {
@@ -47,18 +48,37 @@ describe('kernelsFor', () => {
 });
 
 describe('backendInfo', () => {
-  it('lists every kernel as JS and says why native is off', () => {
+  const { addon, reason } = loadNative();
+
+  it('names, for every kernel, the implementation that serves it and why', () => {
     const info = backendInfo();
-    expect(info.native.available).toBe(false);
-    expect(info.native.reason).toMatch(/native addon/);
     expect(Object.keys(info.kernels).sort()).toEqual(Object.keys(createJsKernels()).sort());
-    for (const source of Object.values(info.kernels)) expect(source).toEqual({ impl: 'js' });
+    expect(info.native.available).toBe(addon !== undefined);
+    expect(info.native.reason).toBe(reason);
+    for (const [name, source] of Object.entries(info.kernels)) {
+      const native = addon !== undefined && (nativeKernelNames as readonly string[]).includes(name);
+      expect(source.impl).toBe(native ? 'native' : 'js');
+      expect(source.reason).toMatch(native ? /native from \d+/ : addon ? /no native version/ : /native addon|LOOM_NO_NATIVE/);
+    }
+  });
+
+  it.runIf(addon)('describes the loaded addon', () => {
+    const { native } = backendInfo();
+    expect(['openblas', 'own']).toContain(native.blas);
+    expect(['avx512', 'avx2', 'sse2']).toContain(native.simd);
+    expect(native.threads).toBe(1);
+  });
+
+  it.runIf(!addon)('says why the addon is not in use', () => {
+    expect(backendInfo().native).toEqual({ available: false, reason: expect.stringMatching(/native addon|LOOM_NO_NATIVE/) });
+    expect(setNumThreads(2)).toBe(1);
   });
 
   it('returns a fresh object each call', () => {
     const first = backendInfo();
+    const before = { ...first.kernels.add };
     (first.kernels as Record<string, unknown>)['add'] = 'changed';
-    expect(backendInfo().kernels.add).toEqual({ impl: 'js' });
+    expect(backendInfo().kernels.add).toEqual(before);
   });
 });
 

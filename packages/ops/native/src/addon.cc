@@ -1,0 +1,167 @@
+// The N-API surface of loom's native kernels. Every kernel works in place on the typed arrays' memory (no copies)
+// and checks types and lengths first, so a bad call throws instead of touching memory out of bounds. The size
+// thresholds live in TypeScript (packages/ops/src/backend.ts); these entry points serve every size.
+#include <napi.h>
+
+#include "elementwise.h"
+#include "gemm.h"
+
+namespace loom {
+namespace {
+
+const Simd simd = detectSimd();
+const ElementwiseTable<float> ew32 = elementwiseF32(simd);
+const ElementwiseTable<double> ew64 = elementwiseF64(simd);
+
+template <typename T>
+const ElementwiseTable<T>& table();
+template <>
+const ElementwiseTable<float>& table<float>() { return ew32; }
+template <>
+const ElementwiseTable<double>& table<double>() { return ew64; }
+
+template <typename T>
+struct Arg {
+  T* data = nullptr;
+  size_t length = 0;
+  bool ok = false;
+};
+
+// Argument `i` as a typed array of T; on a type mismatch `ok` is false and a TypeError is pending.
+template <typename T>
+Arg<T> arrayArg(const Napi::CallbackInfo& info, size_t i) {
+  Arg<T> r;
+  napi_typedarray_type type;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset;
+  const napi_typedarray_type want = sizeof(T) == 4 ? napi_float32_array : napi_float64_array;
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      napi_get_typedarray_info(info.Env(), info[i], &type, &r.length, &data, &buffer, &offset) != napi_ok ||
+      type != want) {
+    Napi::TypeError::New(info.Env(), sizeof(T) == 4 ? "expected a Float32Array" : "expected a Float64Array")
+        .ThrowAsJavaScriptException();
+    return r;
+  }
+  r.data = static_cast<T*>(data);
+  r.ok = true;
+  return r;
+}
+
+void rangeError(const Napi::CallbackInfo& info, const char* message) {
+  Napi::RangeError::New(info.Env(), message).ThrowAsJavaScriptException();
+}
+
+// (x, out): out[i] = f(x[i]) for i < out.length.
+template <typename T, void (*ElementwiseTable<T>::*Fn)(const T*, T*, size_t)>
+Napi::Value unary(const Napi::CallbackInfo& info) {
+  Arg<T> x = arrayArg<T>(info, 0);
+  if (!x.ok) return info.Env().Undefined();
+  Arg<T> out = arrayArg<T>(info, 1);
+  if (!out.ok) return info.Env().Undefined();
+  if (x.length < out.length) rangeError(info, "input shorter than output");
+  else if (out.length > 0) (table<T>().*Fn)(x.data, out.data, out.length);
+  return info.Env().Undefined();
+}
+
+// (a, b, out), all the same shape: out[i] = f(a[i], b[i]) for i < out.length.
+template <typename T, void (*ElementwiseTable<T>::*Fn)(const T*, const T*, T*, size_t)>
+Napi::Value binary(const Napi::CallbackInfo& info) {
+  Arg<T> a = arrayArg<T>(info, 0);
+  if (!a.ok) return info.Env().Undefined();
+  Arg<T> b = arrayArg<T>(info, 1);
+  if (!b.ok) return info.Env().Undefined();
+  Arg<T> out = arrayArg<T>(info, 2);
+  if (!out.ok) return info.Env().Undefined();
+  if (a.length < out.length || b.length < out.length) rangeError(info, "input shorter than output");
+  else if (out.length > 0) (table<T>().*Fn)(a.data, b.data, out.data, out.length);
+  return info.Env().Undefined();
+}
+
+// (a, b, out, batch, m, n, k, transA, transB, strideA, strideB): the MatmulLayout contract of kernels.ts. With
+// Blas false the own GEMM serves even in an OpenBLAS build (for the parity tests).
+template <typename T, bool Blas>
+Napi::Value matmul(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Arg<T> a = arrayArg<T>(info, 0);
+  if (!a.ok) return env.Undefined();
+  Arg<T> b = arrayArg<T>(info, 1);
+  if (!b.ok) return env.Undefined();
+  Arg<T> out = arrayArg<T>(info, 2);
+  if (!out.ok) return env.Undefined();
+  double d[6];
+  const size_t numberArgs[6] = {3, 4, 5, 6, 9, 10};
+  for (int i = 0; i < 6; i++) {
+    if (info.Length() <= numberArgs[i] || !info[numberArgs[i]].IsNumber()) {
+      rangeError(info, "matmul: batch, m, n, k, strideA and strideB must be numbers");
+      return env.Undefined();
+    }
+    d[i] = info[numberArgs[i]].As<Napi::Number>().DoubleValue();
+    if (!(d[i] >= 0 && d[i] <= 9007199254740991.0) || d[i] != (double)(long)d[i]) {
+      rangeError(info, "matmul: sizes and strides must be non-negative integers");
+      return env.Undefined();
+    }
+  }
+  const long batch = (long)d[0], m = (long)d[1], n = (long)d[2], k = (long)d[3], sa = (long)d[4], sb = (long)d[5];
+  const bool ta = info.Length() > 7 && info[7].ToBoolean().Value();
+  const bool tb = info.Length() > 8 && info[8].ToBoolean().Value();
+  if (batch == 0 || m == 0 || n == 0) return env.Undefined();
+  // Extents in double so that overflow cannot hide an out-of-bounds layout.
+  const double lastA = (double)(batch - 1) * sa + (double)m * k, lastB = (double)(batch - 1) * sb + (double)k * n;
+  if ((double)out.length < (double)batch * m * n || (k > 0 && ((double)a.length < lastA || (double)b.length < lastB))) {
+    rangeError(info, "matmul: a buffer is too short for the layout");
+    return env.Undefined();
+  }
+  for (long t = 0; t < batch; t++) {
+    GemmArgs<T> g{a.data + t * sa, ta ? 1 : k, ta ? m : 1, b.data + t * sb, tb ? 1 : n, tb ? k : 1,
+                  out.data + t * m * n, n, m, n, k};
+    if constexpr (sizeof(T) == 4) gemmF32(g, Blas);
+    else gemmF64(g, Blas);
+  }
+  return env.Undefined();
+}
+
+Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    rangeError(info, "setNumThreads: expected a number");
+    return info.Env().Undefined();
+  }
+  setGemmThreads(info[0].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), gemmThreads());
+}
+
+Napi::Value getInfo(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("blas", haveBlas() ? "openblas" : "own");
+  o.Set("simd", simdName(simd));
+  o.Set("threads", gemmThreads());
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  setGemmThreads(1);  // one thread until asked; OpenBLAS would otherwise use every core
+  exports.Set("matmulF32", Napi::Function::New(env, matmul<float, true>));
+  exports.Set("matmulF64", Napi::Function::New(env, matmul<double, true>));
+  exports.Set("ownMatmulF32", Napi::Function::New(env, matmul<float, false>));
+  exports.Set("ownMatmulF64", Napi::Function::New(env, matmul<double, false>));
+  exports.Set("expF32", Napi::Function::New(env, unary<float, &ElementwiseTable<float>::exp>));
+  exports.Set("expF64", Napi::Function::New(env, unary<double, &ElementwiseTable<double>::exp>));
+  exports.Set("tanhF32", Napi::Function::New(env, unary<float, &ElementwiseTable<float>::tanh>));
+  exports.Set("tanhF64", Napi::Function::New(env, unary<double, &ElementwiseTable<double>::tanh>));
+  exports.Set("sigmoidF32", Napi::Function::New(env, unary<float, &ElementwiseTable<float>::sigmoid>));
+  exports.Set("sigmoidF64", Napi::Function::New(env, unary<double, &ElementwiseTable<double>::sigmoid>));
+  exports.Set("addF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::add>));
+  exports.Set("addF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::add>));
+  exports.Set("mulF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::mul>));
+  exports.Set("mulF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::mul>));
+  exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads));
+  exports.Set("info", Napi::Function::New(env, getInfo));
+  return exports;
+}
+
+}  // namespace
+}  // namespace loom
+
+static Napi::Object InitLoom(Napi::Env env, Napi::Object exports) { return loom::Init(env, exports); }
+
+NODE_API_MODULE(loom_native, InitLoom)

@@ -1,0 +1,216 @@
+// Parity of every native kernel with its JS kernel, on the raw addon (no size thresholds). Skipped, with the reason
+// in the suite name, when the addon is not built or LOOM_NO_NATIVE=1; CI builds it, so there it runs.
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import type { FloatArray, Kernels, MatmulLayout } from '../src/kernels.js';
+import { createJsKernels } from '../src/js/index.js';
+import { loadNative, nativeThresholds, withNative, type NativeAddon, type NativeMatmul } from '../src/native.js';
+import { expectMatch } from './support/compare.js';
+import { DTYPES, type DTypeCase } from './support/dtypes.js';
+import { prng } from './support/values.js';
+
+const { addon, reason } = loadNative();
+const title = addon ? `native parity (${reason})` : `native parity: SKIPPED, the native addon is unavailable: ${reason}`;
+// The default reporter shows a skipped file without its suite names, so say why once on stderr too.
+if (!addon) console.warn(title);
+
+const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-300, -1e-300, 1e-30, 709.7, 710, -745, -746, 88.7, -103.9];
+
+/** Values for elementwise kernels: mostly [−4, 4], some wide [−800, 800], tiny, and specials. */
+function fillWide<F extends FloatArray>(buf: F, seed: number): F {
+  const next = prng(seed);
+  for (let i = 0; i < buf.length; i++) {
+    const u = next();
+    if (u < 0.08) buf[i] = SPECIALS[Math.floor(next() * SPECIALS.length)]!;
+    else if (u < 0.2) buf[i] = next() * 1600 - 800;
+    else if (u < 0.3) buf[i] = (next() - 0.5) * 1e-6;
+    else buf[i] = next() * 8 - 4;
+  }
+  return buf;
+}
+
+function fillPlain<F extends FloatArray>(buf: F, seed: number): F {
+  const next = prng(seed);
+  for (let i = 0; i < buf.length; i++) buf[i] = next() * 4 - 2;
+  return buf;
+}
+
+/** Lengths around and away from multiples of every SIMD width (4, 8, 16 lanes), including 0 and 1. */
+const lengthArb = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 41, max: 600 }));
+
+const fn = <T>(a: NativeAddon, name: string, dt: DTypeCase): T =>
+  (a as unknown as Record<string, T>)[name + (dt.name === 'float32' ? 'F32' : 'F64')]!;
+
+// CI sets LOOM_REQUIRE_NATIVE=1 once it has installed a compiler, so a broken build fails there instead of skipping.
+const required = process.env['LOOM_REQUIRE_NATIVE'] === '1' && process.env['LOOM_NO_NATIVE'] !== '1';
+describe.runIf(required && !addon)('native addon (LOOM_REQUIRE_NATIVE=1)', () => {
+  it('is built and loads', () => expect.fail(reason));
+});
+
+describe.skipIf(!addon)(title, () => {
+  const native = addon!;
+
+  describe.each(DTYPES)('$name', (dt) => {
+    const js = createJsKernels<FloatArray>();
+    // Relative error allowed on top of JS's own rounding: f32 kernels compute in float, JS in double then rounds.
+    const rtol = dt.name === 'float32' ? 2e-6 : 1e-13;
+
+    describe.each(['exp', 'tanh', 'sigmoid'] as const)('%s', (name) => {
+      test.prop([lengthArb, fc.integer()])('matches JS on any length, with specials', (length, seed) => {
+        const x = fillWide(dt.alloc(length), seed);
+        const want = dt.alloc(length);
+        js[name](x, want);
+        const got = dt.alloc(length).fill(12345);
+        fn<(x: FloatArray, o: FloatArray) => void>(native, name, dt)(x, got);
+        expectMatch(
+          got,
+          want,
+          (i) => rtol * Math.abs(want[i]!) + 4 * dt.tiny,
+          (i) => `at x = ${x[i]}`,
+        );
+      });
+
+      it('works in place', () => {
+        const x = fillWide(dt.alloc(37), 7);
+        const want = dt.alloc(37);
+        js[name](x, want);
+        fn<(x: FloatArray, o: FloatArray) => void>(native, name, dt)(x, x);
+        expectMatch(x, want, (i) => rtol * Math.abs(want[i]!) + 4 * dt.tiny);
+      });
+    });
+
+    describe.each(['add', 'mul'] as const)('%s (same shape)', (name) => {
+      test.prop([lengthArb, fc.integer()])('matches JS exactly', (length, seed) => {
+        const a = fillWide(dt.alloc(length), seed);
+        const b = fillWide(dt.alloc(length), seed ^ 0x5bd1e995);
+        const want = dt.alloc(length);
+        js[name](a, [length], b, [length], want, [length]);
+        const got = dt.alloc(length);
+        fn<(a: FloatArray, b: FloatArray, o: FloatArray) => void>(native, name, dt)(a, b, got);
+        expectMatch(got, want);
+      });
+    });
+
+    describe.each([
+      ['matmul', 1],
+      ['ownMatmul', 1],
+      ['ownMatmul', 2],
+    ] as const)('%s on %i thread(s)', (name, threads) => {
+      test.prop([layoutArb(threads === 2 ? 90 : 40), fc.integer()])('matches JS for any layout', ({ layout, lengthA, lengthB }, seed) => {
+        native.setNumThreads(threads);
+        try {
+          checkMatmul(js, fn<NativeMatmul<FloatArray>>(native, name, dt), dt, layout, lengthA, lengthB, seed);
+        } finally {
+          native.setNumThreads(1);
+        }
+      });
+    });
+
+    // The last two are large enough (≥ 2¹⁸ multiply-adds) for the own GEMM to split rows, or columns when m is small,
+    // over 2 threads.
+    it.each([1, 2])('matmul handles deep k, wide n and a two-thread split, on %i thread(s)', (threads) => {
+      native.setNumThreads(threads);
+      try {
+        for (const name of ['matmul', 'ownMatmul']) {
+          for (const [m, n, k] of [
+            [3, 5, 700],
+            [13, 1100, 9],
+            [1, 1, 1000],
+            [67, 71, 73],
+            [3, 1000, 100],
+          ] as const) {
+            for (const transA of [false, true]) {
+              const layout = { batch: 2, m, n, k, transA, transB: !transA, strideA: m * k, strideB: 0 };
+              checkMatmul(js, fn<NativeMatmul<FloatArray>>(native, name, dt), dt, layout, 2 * m * k, k * n, m + n + k);
+            }
+          }
+        }
+      } finally {
+        native.setNumThreads(1);
+      }
+    });
+  });
+
+  it('matmul rejects buffers too short for the layout instead of reading past them', () => {
+    const a = new Float32Array(5);
+    expect(() => native.matmulF32(a, new Float32Array(6), new Float32Array(4), 1, 2, 2, 3, false, false, 0, 0)).toThrow(RangeError);
+    expect(() => native.expF64(new Float64Array(2), new Float64Array(3))).toThrow(RangeError);
+    expect(() => native.expF64(new Float32Array(3) as unknown as Float64Array, new Float64Array(3))).toThrow(TypeError);
+  });
+
+  it('withNative sends large same-shape calls to native and everything else to JS', () => {
+    const calls: string[] = [];
+    const spy = new Proxy(native, {
+      get: (target, key: string) => {
+        const value = target[key as keyof NativeAddon];
+        return typeof value === 'function'
+          ? (...args: unknown[]) => (calls.push(key), (value as (...a: unknown[]) => unknown)(...args))
+          : value;
+      },
+    });
+    const k = withNative(createJsKernels<Float64Array>(), spy, 'float64');
+    const big = nativeThresholds.add;
+    const a = fillPlain(new Float64Array(big), 1);
+    k.add(a, [big], a, [big], new Float64Array(big), [big]);
+    k.add(a, [big], new Float64Array([1]), [1], new Float64Array(big), [big]);
+    k.add(a.subarray(0, 3), [3], a.subarray(0, 3), [3], new Float64Array(3), [3]);
+    k.tanh(a, new Float64Array(big));
+    k.tanh(a.subarray(0, 2), new Float64Array(2));
+    const l: MatmulLayout = { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: true, strideA: 0, strideB: 0 };
+    k.matmul(fillPlain(new Float64Array(4096), 2), fillPlain(new Float64Array(4096), 3), new Float64Array(4096), l);
+    k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { ...l, m: 2, n: 2, k: 2 });
+    expect(calls).toEqual(['addF64', 'tanhF64', 'matmulF64']);
+  });
+});
+
+/** A layout with its buffer sizes: batch strides 0 (shared), packed, or packed plus a gap. */
+function layoutArb(maxDim: number) {
+  const dim = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: maxDim }));
+  const kind = fc.constantFrom<'shared' | 'packed' | 'gap'>('shared', 'packed', 'gap');
+  return fc
+    .record({
+      batch: fc.integer({ min: 0, max: 3 }),
+      m: dim,
+      n: dim,
+      k: dim,
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      kindA: kind,
+      kindB: kind,
+    })
+    .map(({ kindA, kindB, ...rest }) => {
+      const sizeA = rest.m * rest.k;
+      const sizeB = rest.k * rest.n;
+      const stride = (kind: string, size: number) => (kind === 'shared' ? 0 : kind === 'packed' ? size : size + 3);
+      const layout: MatmulLayout = { ...rest, strideA: stride(kindA, sizeA), strideB: stride(kindB, sizeB) };
+      const extent = (s: number, size: number) => (rest.batch === 0 ? 0 : (rest.batch - 1) * s + size);
+      return { layout, lengthA: extent(layout.strideA, sizeA), lengthB: extent(layout.strideB, sizeB) };
+    });
+}
+
+/** Native against JS, within (k + 2)·eps·Σ|a||b| per element, with `out` pre-filled with NaN to catch unwritten cells. */
+function checkMatmul(
+  js: Kernels<FloatArray>,
+  native: NativeMatmul<FloatArray>,
+  dt: DTypeCase,
+  l: MatmulLayout,
+  lengthA: number,
+  lengthB: number,
+  seed: number,
+): void {
+  const a = fillPlain(dt.alloc(lengthA), seed);
+  const b = fillPlain(dt.alloc(lengthB), seed + 1);
+  const size = l.batch * l.m * l.n;
+  const want = dt.alloc(size);
+  js.matmul(a, b, want, l);
+  const bound = dt.alloc(size);
+  js.matmul(a.map(Math.abs), b.map(Math.abs), bound, l);
+  const got = dt.alloc(size).fill(Number.NaN);
+  native(a, b, got, l.batch, l.m, l.n, l.k, l.transA, l.transB, l.strideA, l.strideB);
+  expectMatch(
+    got,
+    want,
+    (i) => (l.k + 2) * dt.eps * bound[i]! + dt.tiny,
+    () => JSON.stringify(l),
+  );
+}
