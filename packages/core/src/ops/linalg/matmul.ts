@@ -3,6 +3,7 @@ import { alloc, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
+import { reshape } from '../shape/reshape.js';
 import { transpose } from '../shape/transpose.js';
 import { batched, checkLayout, type MatmulOptions } from './_layout.js';
 
@@ -11,7 +12,8 @@ import { batched, checkLayout, type MatmulOptions } from './_layout.js';
  * `[..., m, k] · [..., k, n] → [..., m, n]`. Both inputs need rank ≥ 2.
  *
  * Derivatives: ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G, computed with the transposed-operand kernels, so backward copies
- * nothing; gradients of broadcast batch axes are summed by the tape.
+ * nothing; gradients of broadcast batch axes are summed by the tape, except that a matrix B shared by a batch of
+ * A (x·W over time) gets its gradient from one folded product, never a per-batch stack.
  *
  * @example
  * ```ts
@@ -35,7 +37,7 @@ export const matmul = definePrimitive({
   },
   backward: (gy, { inputs: [a, b], attrs: { transA, transB }, needs }): InputGrads => [
     needs[0] ? (transA ? matmul(b!, gy, { transposeA: transB, transposeB: true }) : matmul(gy, b!, { transposeB: !transB })) : null,
-    needs[1] ? (transB ? matmul(gy, a!, { transposeA: true, transposeB: transA }) : matmul(a!, gy, { transposeA: !transA })) : null,
+    needs[1] ? weightGradient(gy, a!, b!, transA, transB) : null,
   ],
   check: {
     inputs: [real(), real()],
@@ -45,7 +47,7 @@ export const matmul = definePrimitive({
       const batch = pick.int(0, 2) === 0 ? [] : [pick.int(1, 2)];
       return [
         [...(pick.int(0, 1) ? batch : []), m, k],
-        [...batch, k, n],
+        [...(pick.int(0, 1) ? batch : []), k, n],
       ];
     },
     call: ([a, b]: Tensor[], pick: Pick): Tensor | Tensor[] => {
@@ -55,3 +57,15 @@ export const matmul = definePrimitive({
     },
   },
 });
+
+/**
+ * ∂/∂B. When one matrix B serves a whole batch of untransposed A (x·W over [T, B, I]), the batch folds into the
+ * rows: one [k, n] product instead of a [batch, k, n] stack that the tape would then sum away.
+ */
+function weightGradient(gy: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  if (!transA && a.rank > 2 && b.rank === 2) {
+    const rows = (t: Tensor) => reshape(t, [-1, t.shape[t.rank - 1]!]);
+    return transB ? matmul(rows(gy), rows(a), { transposeA: true }) : matmul(rows(a), rows(gy), { transposeA: true });
+  }
+  return transB ? matmul(gy, a, { transposeA: true, transposeB: transA }) : matmul(a, gy, { transposeA: !transA });
+}
