@@ -1,11 +1,9 @@
-import { ValueError, add, matmul, mul, sigmoid, sub, tensor, zeros, type DType, type Tensor } from '@loom/core';
-import { ProjectedCell } from '../cell.js';
-import { rnnUniform, type InitOptions } from '../init.js';
+import { ValueError, add, mul, sigmoid, sub, tensor, type Tensor } from '@loom/core';
 import { Parameter } from '../parameter.js';
-import { activationFn, type CellActivation } from './activation.js';
+import { RNNCell, type RNNCellOptions } from './rnn-cell.js';
 
 /** Options of {@link LeakyCell}. */
-export interface LeakyCellOptions extends InitOptions {
+export interface LeakyCellOptions extends RNNCellOptions {
   /**
    * The retention α: one number for every unit or one per unit (length H). Fixed values lie in [0, 1] (0 gives
    * an {@link RNNCell}, 1 a state that never changes); with `learnAlpha` it is the starting value, in (0, 1).
@@ -14,10 +12,6 @@ export interface LeakyCellOptions extends InitOptions {
   readonly alpha?: number | readonly number[];
   /** Learn α per unit, as σ(`alphaLogit`), so that it stays in (0, 1) whatever the optimizer does. Default false. */
   readonly learnAlpha?: boolean;
-  /** The nonlinearity f. Default `'tanh'`. */
-  readonly nonlinearity?: CellActivation;
-  /** Add the input and recurrent biases (default true). */
-  readonly bias?: boolean;
 }
 
 /**
@@ -42,36 +36,14 @@ export interface LeakyCellOptions extends InitOptions {
  * const { outputs } = new Recurrent(learned).forward(randn([10, 2, 8])); // [10, 2, 16]
  * ```
  */
-export class LeakyCell extends ProjectedCell<Tensor> {
-  /** Input-to-hidden weights, [H, I]. */
-  readonly weightIh: Parameter;
-  /** Hidden-to-hidden weights, [H, H]. */
-  readonly weightHh: Parameter;
-  /** Input bias [H], or null. */
-  readonly biasIh: Parameter | null;
-  /** Recurrent bias [H], or null. */
-  readonly biasHh: Parameter | null;
+export class LeakyCell extends RNNCell {
   /** Logit of the learned α [H] (α = σ(alphaLogit)), or null when α is fixed. */
   readonly alphaLogit: Parameter | null;
   private readonly fixedAlpha: Tensor | null;
-  private readonly dtype: DType;
-  private readonly act: (x: Tensor) => Tensor;
 
   /** A leaky cell from `inputSize` features to `hiddenSize` units. */
-  constructor(
-    override readonly inputSize: number,
-    /** Number of hidden units, H. */
-    readonly hiddenSize: number,
-    options: LeakyCellOptions = {},
-  ) {
-    super();
-    const init = (shape: number[]) => rnnUniform(shape, hiddenSize, options);
-    this.weightIh = init([hiddenSize, inputSize]);
-    this.weightHh = init([hiddenSize, hiddenSize]);
-    this.biasIh = options.bias === false ? null : init([hiddenSize]);
-    this.biasHh = options.bias === false ? null : init([hiddenSize]);
-    this.dtype = options.dtype ?? 'float32';
-    this.act = activationFn(options.nonlinearity ?? 'tanh');
+  constructor(inputSize: number, hiddenSize: number, options: LeakyCellOptions = {}) {
+    super(inputSize, hiddenSize, options);
     const learn = options.learnAlpha ?? false;
     const alpha = alphaValues(options.alpha ?? 0.5, hiddenSize, learn);
     const dtype = this.dtype;
@@ -85,23 +57,12 @@ export class LeakyCell extends ProjectedCell<Tensor> {
     return this.alphaLogit ? sigmoid(this.alphaLogit) : this.fixedAlpha!;
   }
 
-  /** Zeros [batch, H]. */
-  initialState(batch: number): Tensor {
-    return zeros([batch, this.hiddenSize], { dtype: this.dtype });
-  }
-
-  /** W_ih x + b_ih + b_hh: the input's part of the pre-activation, [..., H]. */
-  project(x: Tensor): Tensor {
-    const xw = matmul(x, this.weightIh, { transposeB: true });
-    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
-  }
-
-  /** One step from the projected input; see the class equations. */
-  stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
-    const pre = add(xw, matmul(h, this.weightHh, { transposeB: true }));
+  /** One step from the projected input (the RNNCell's `project`); see the class equations. */
+  override stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
+    const [candidate] = super.stepProjected(xw, h);
     // Written as α h + (1 − α) f rather than lerp(f, h, α) = f + α (h − f): exact at α = 1 (h stays bit for bit).
     const alpha = this.alpha;
-    const next = add(mul(alpha, h), mul(sub(1, alpha), this.act(pre)));
+    const next = add(mul(alpha, h), mul(sub(1, alpha), candidate));
     return [next, next];
   }
 }

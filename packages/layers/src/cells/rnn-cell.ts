@@ -1,12 +1,13 @@
-import { add, matmul, relu, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, matmul, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
+import { activationFn, type CellActivation } from './activation.js';
 
 /** Options of {@link RNNCell}. */
 export interface RNNCellOptions extends InitOptions {
-  /** The nonlinearity: `'tanh'` (default) or `'relu'`. */
-  readonly nonlinearity?: 'tanh' | 'relu';
+  /** The nonlinearity: `'tanh'` (default), `'relu'`, or any {@link CellActivation}. */
+  readonly nonlinearity?: CellActivation;
   /** Add the input and recurrent biases (default true). */
   readonly bias?: boolean;
 }
@@ -15,7 +16,7 @@ export interface RNNCellOptions extends InitOptions {
  * Elman recurrent cell, with PyTorch's parameter layout:
  *
  * ```text
- * h' = act(W_ih x + b_ih + W_hh h + b_hh)        act = tanh or relu
+ * h' = act(W_ih x + b_ih + W_hh h + b_hh)        act = tanh (default), relu, or any activation
  * ```
  *
  * Shapes: x [B, I]; state h [B, H]; output h' [B, H]. Parameters: `weightIh` [H, I], `weightHh` [H, H],
@@ -35,8 +36,10 @@ export class RNNCell extends ProjectedCell<Tensor> {
   readonly biasIh: Parameter | null;
   /** Recurrent bias [H], or null. */
   readonly biasHh: Parameter | null;
-  private readonly dtype: DType;
-  private readonly act: (x: Tensor) => Tensor;
+  /** Element type of the parameters and states. */
+  protected readonly dtype: DType;
+  /** The nonlinearity. */
+  protected readonly act: (x: Tensor) => Tensor;
 
   /** An Elman cell from `inputSize` features to `hiddenSize` units. */
   constructor(
@@ -52,7 +55,7 @@ export class RNNCell extends ProjectedCell<Tensor> {
     this.biasIh = options.bias === false ? null : init([hiddenSize]);
     this.biasHh = options.bias === false ? null : init([hiddenSize]);
     this.dtype = options.dtype ?? 'float32';
-    this.act = options.nonlinearity === 'relu' ? relu : tanh;
+    this.act = activationFn(options.nonlinearity ?? 'tanh');
   }
 
   /** Zeros [batch, H]. */
