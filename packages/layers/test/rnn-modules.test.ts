@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, ShapeError, ValueError, concat, randn, reshape, split, stack, stopGradient, transpose, type Tensor } from '@loom/core';
-import { gradcheck } from '@loom/core/testing';
-import {
-  GRU,
-  GRUCell,
-  LSTM,
-  LSTMCell,
-  RNN,
-  RNNCell,
-  Recurrent,
-  functionalCall,
-  type Cell,
-  type Module,
-  type Parameter,
-} from '@loom/layers';
-
-const f64 = { dtype: 'float64' } as const;
-const opts = (seed: number) => ({ ...f64, generator: new Generator(seed) });
-const rand = (shape: number[], seed: number) => randn(shape, opts(seed));
-
-function checkModule(module: Module, inputs: Tensor[], f: (...inputs: Tensor[]) => Tensor | Tensor[]): boolean {
-  const params = module.parameters().map((p) => stopGradient(p));
-  const n = inputs.length;
-  return gradcheck((...all) => functionalCall(module, all.slice(n), () => f(...all.slice(0, n))), [...inputs, ...params]);
-}
+import { Generator, ShapeError, ValueError, concat, reshape, split, stack, transpose, type Tensor } from '@loom/core';
+import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, Recurrent, type Cell, type Module, type Parameter } from '@loom/layers';
+import { checkModule, f64, opts, rand } from './_support.js';
 
 const names = (m: Module) => m.namedParameters().map(([name]) => name);
 const shapes = (m: Module) => Object.fromEntries(m.namedParameters().map(([name, p]) => [name, p.shape]));

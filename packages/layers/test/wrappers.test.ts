@@ -11,11 +11,9 @@ import {
   reshape,
   split,
   stack,
-  stopGradient,
   tanh,
   type Tensor,
 } from '@loom/core';
-import { gradcheck } from '@loom/core/testing';
 import {
   Activation,
   Bidirectional,
@@ -29,22 +27,11 @@ import {
   Sequential,
   SkipCell,
   Stacked,
-  functionalCall,
   summary,
   type BidirectionalMerge,
   type SequenceLayer,
 } from '@loom/layers';
-
-const f64 = { dtype: 'float64' } as const;
-const opts = (seed: number) => ({ ...f64, generator: new Generator(seed) });
-const rand = (shape: number[], seed: number) => randn(shape, opts(seed));
-
-/** gradcheck of `f(inputs…)` with respect to `inputs` and every parameter of `module`. */
-function checkModule(module: Module, inputs: Tensor[], f: (...inputs: Tensor[]) => Tensor | Tensor[]): boolean {
-  const params = module.parameters().map((p) => stopGradient(p));
-  const n = inputs.length;
-  return gradcheck((...all) => functionalCall(module, all.slice(n), () => f(...all.slice(0, n))), [...inputs, ...params]);
-}
+import { checkModule, f64, opts, rand } from './_support.js';
 
 /** Time step t of x [T, B, F] as [B, F]. */
 const step = (x: Tensor, t: number) => reshape(split(x, x.shape[0]!, 0)[t]!, x.shape.slice(1));

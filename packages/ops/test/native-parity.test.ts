@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { FloatArray, Kernels, MatmulLayout } from '../src/kernels.js';
 import { createJsKernels } from '../src/js/index.js';
 import { loadNative, nativeThresholds, withNative, type NativeAddon, type NativeMatmul } from '../src/native.js';
+import { matmulLayoutArb } from './support/arbitraries.js';
 import { expectMatch } from './support/compare.js';
 import { DTYPES, type DTypeCase } from './support/dtypes.js';
 import { prng } from './support/values.js';
@@ -96,14 +97,17 @@ describe.skipIf(!addon)(title, () => {
       ['ownMatmul', 1],
       ['ownMatmul', 2],
     ] as const)('%s on %i thread(s)', (name, threads) => {
-      test.prop([layoutArb(threads === 2 ? 90 : 40), fc.integer()])('matches JS for any layout', ({ layout, lengthA, lengthB }, seed) => {
-        native.setNumThreads(threads);
-        try {
-          checkMatmul(js, fn<NativeMatmul<FloatArray>>(native, name, dt), dt, layout, lengthA, lengthB, seed);
-        } finally {
-          native.setNumThreads(1);
-        }
-      });
+      test.prop([matmulLayoutArb(smallOr(threads === 2 ? 90 : 40)), fc.integer()])(
+        'matches JS for any layout',
+        ({ layout, lengthA, lengthB }, seed) => {
+          native.setNumThreads(threads);
+          try {
+            checkMatmul(js, fn<NativeMatmul<FloatArray>>(native, name, dt), dt, layout, lengthA, lengthB, seed);
+          } finally {
+            native.setNumThreads(1);
+          }
+        },
+      );
     });
 
     // The last two are large enough (≥ 2¹⁸ multiply-adds) for the own GEMM to split rows, or columns when m is small,
@@ -163,31 +167,6 @@ describe.skipIf(!addon)(title, () => {
   });
 });
 
-/** A layout with its buffer sizes: batch strides 0 (shared), packed, or packed plus a gap. */
-function layoutArb(maxDim: number) {
-  const dim = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: maxDim }));
-  const kind = fc.constantFrom<'shared' | 'packed' | 'gap'>('shared', 'packed', 'gap');
-  return fc
-    .record({
-      batch: fc.integer({ min: 0, max: 3 }),
-      m: dim,
-      n: dim,
-      k: dim,
-      transA: fc.boolean(),
-      transB: fc.boolean(),
-      kindA: kind,
-      kindB: kind,
-    })
-    .map(({ kindA, kindB, ...rest }) => {
-      const sizeA = rest.m * rest.k;
-      const sizeB = rest.k * rest.n;
-      const stride = (kind: string, size: number) => (kind === 'shared' ? 0 : kind === 'packed' ? size : size + 3);
-      const layout: MatmulLayout = { ...rest, strideA: stride(kindA, sizeA), strideB: stride(kindB, sizeB) };
-      const extent = (s: number, size: number) => (rest.batch === 0 ? 0 : (rest.batch - 1) * s + size);
-      return { layout, lengthA: extent(layout.strideA, sizeA), lengthB: extent(layout.strideB, sizeB) };
-    });
-}
-
 /** Native against JS, within (k + 2)·eps·Σ|a||b| per element, with `out` pre-filled with NaN to catch unwritten cells. */
 function checkMatmul(
   js: Kernels<FloatArray>,
@@ -213,4 +192,9 @@ function checkMatmul(
     (i) => (l.k + 2) * dt.eps * bound[i]! + dt.tiny,
     () => JSON.stringify(l),
   );
+}
+
+/** Sizes up to `max`, with 0–3 (empty, 1×N, below the SIMD width) drawn as often as the rest. */
+function smallOr(max: number) {
+  return fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max }));
 }

@@ -1,38 +1,12 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { seedArb } from '../../test/support/arbitraries.js';
+import { matmulLayoutArb, seedArb } from '../../test/support/arbitraries.js';
 import { expectMatch } from '../../test/support/compare.js';
 import { DTYPES } from '../../test/support/dtypes.js';
 import { randomBuffer } from '../../test/support/values.js';
 import type { FloatArray, MatmulLayout } from '../kernels.js';
 import { KC, MC, MR, NC, NR } from './gemm.js';
 import { createMatmulKernel } from './matmul.js';
-
-/** A layout with its buffer sizes: batch strides are 0 (one shared matrix), packed, or packed plus a gap. */
-function layoutArb(maxDim: number) {
-  const dim = fc.integer({ min: 0, max: maxDim });
-  const batchStride = fc.constantFrom<'shared' | 'packed' | 'gap'>('shared', 'packed', 'gap');
-  return fc
-    .record({
-      batch: fc.integer({ min: 0, max: 3 }),
-      m: dim,
-      n: dim,
-      k: dim,
-      transA: fc.boolean(),
-      transB: fc.boolean(),
-      kindA: batchStride,
-      kindB: batchStride,
-      gap: fc.integer({ min: 1, max: 3 }),
-    })
-    .map(({ kindA, kindB, gap, ...rest }) => {
-      const sizeA = rest.m * rest.k;
-      const sizeB = rest.k * rest.n;
-      const stride = (kind: string, size: number) => (kind === 'shared' ? 0 : kind === 'packed' ? size : size + gap);
-      const layout: MatmulLayout = { ...rest, strideA: stride(kindA, sizeA), strideB: stride(kindB, sizeB) };
-      const extent = (strideX: number, size: number) => (rest.batch === 0 ? 0 : (rest.batch - 1) * strideX + size);
-      return { layout, lengthA: extent(layout.strideA, sizeA), lengthB: extent(layout.strideB, sizeB) };
-    });
-}
 
 /** out[t, i, j] = Σ_p op(A_t)[i, p] · op(B_t)[p, j], straight from the MatmulLayout documentation. */
 function matmulRef(a: FloatArray, b: FloatArray, l: MatmulLayout) {
@@ -73,12 +47,12 @@ describe.each(DTYPES)('matmul, $name', (dt) => {
     expectMatch(out, want, tolerance, () => JSON.stringify(l));
   };
 
-  test.prop([layoutArb(5), seedArb, seedArb], { numRuns: 200 })(
+  test.prop([matmulLayoutArb(fc.integer({ min: 0, max: 5 })), seedArb, seedArb], { numRuns: 200 })(
     'matches the reference for every transpose and batch-stride variant, with dims 0–5',
     ({ layout, lengthA, lengthB }, seedA, seedB) => check(layout, lengthA, lengthB, seedA, seedB),
   );
 
-  test.prop([layoutArb(80), seedArb, seedArb], { numRuns: 12 })(
+  test.prop([matmulLayoutArb(fc.integer({ min: 0, max: 80 })), seedArb, seedArb], { numRuns: 12 })(
     'matches the reference on larger matrices (past the initial scratch row)',
     ({ layout, lengthA, lengthB }, seedA, seedB) => check(layout, lengthA, lengthB, seedA, seedB),
   );

@@ -1,4 +1,5 @@
 import { fc } from '@fast-check/vitest';
+import type { MatmulLayout } from '../../src/kernels.js';
 import { broadcastRef } from './indexing.js';
 
 /** A dim in 0–5, biased away from 0 so that most shapes are not empty but empty ones still come up. */
@@ -37,3 +38,28 @@ export const reductionArb = shapeArb().chain((shape) =>
     .array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })
     .map((pick) => ({ shape, axes: shape.map((_, d) => d).filter((d) => pick[d]) })),
 );
+
+/** A matmul layout with its buffer lengths: batch strides are 0 (one shared matrix), packed, or packed plus a gap. */
+export function matmulLayoutArb(dim: fc.Arbitrary<number>): fc.Arbitrary<{ layout: MatmulLayout; lengthA: number; lengthB: number }> {
+  const batchStride = fc.constantFrom<'shared' | 'packed' | 'gap'>('shared', 'packed', 'gap');
+  return fc
+    .record({
+      batch: fc.integer({ min: 0, max: 3 }),
+      m: dim,
+      n: dim,
+      k: dim,
+      transA: fc.boolean(),
+      transB: fc.boolean(),
+      kindA: batchStride,
+      kindB: batchStride,
+      gap: fc.integer({ min: 1, max: 3 }),
+    })
+    .map(({ kindA, kindB, gap, ...rest }) => {
+      const sizeA = rest.m * rest.k;
+      const sizeB = rest.k * rest.n;
+      const stride = (kind: string, size: number) => (kind === 'shared' ? 0 : kind === 'packed' ? size : size + gap);
+      const layout: MatmulLayout = { ...rest, strideA: stride(kindA, sizeA), strideB: stride(kindB, sizeB) };
+      const extent = (strideX: number, size: number) => (rest.batch === 0 ? 0 : (rest.batch - 1) * strideX + size);
+      return { layout, lengthA: extent(layout.strideA, sizeA), lengthB: extent(layout.strideB, sizeB) };
+    });
+}
