@@ -50,3 +50,13 @@ export { RNNBase, type RNNBaseOptions, type RNNSpec, type TorchLayoutCell } from
 export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type GRUOptions, type RNNOutput, type LSTMOutput } from './rnn-modules.js';
 export { tbptt, detachState, type TBPTTOptions, type TBPTTChunk } from './tbptt.js';
 export { summary } from './summary.js';
+export { scheduleTrees, isLeaf, type Tree, type TreeLeaf, type TreeBranch, type TreeSchedule, type TreeLevel } from './tree/tree.js';
+export { BinaryTreeCell } from './tree/tree-cell.js';
+export { TreeLSTMCell, type TreeLSTMCellOptions } from './tree/tree-lstm-cell.js';
+export { RecursiveCell } from './tree/recursive-cell.js';
+export { TreeNetwork, TreeClassifier, type TreeNetworkOutput } from './tree/tree-network.js';
+export { GridCell } from './grid/grid-cell.js';
+export { GridRNNCell } from './grid/grid-rnn-cell.js';
+export { GridLSTMCell, type GridLSTMCellOptions } from './grid/grid-lstm-cell.js';
+export { GridRNN, type GridRNNOptions, type GridMerge } from './grid/grid-rnn.js';
+export type { GridCorner } from './grid/_wavefront.js';
