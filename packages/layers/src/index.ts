@@ -60,3 +60,7 @@ export { GridRNNCell } from './grid/grid-rnn-cell.js';
 export { GridLSTMCell, type GridLSTMCellOptions } from './grid/grid-lstm-cell.js';
 export { GridRNN, type GridRNNOptions, type GridMerge } from './grid/grid-rnn.js';
 export type { GridCorner } from './grid/_wavefront.js';
+export { ctcLoss, type CtcLossOptions } from './ctc/ctc-loss.js';
+export type { CtcTargets, CtcLengths } from './ctc/_args.js';
+export { ctcGreedyDecode, type CtcDecodeOptions } from './ctc/greedy.js';
+export { ctcBeamDecode, type CtcBeamOptions, type CtcHypothesis } from './ctc/beam.js';
