@@ -4,6 +4,7 @@ import { isGradEnabled } from './autodiff/mode.js';
 import type { CheckRow, OpInfo } from './check.js';
 import { Tensor } from './tensor.js';
 import type { Placement } from './autodiff/placement.js';
+import { inspection, observeForward } from './graph/hooks.js';
 
 /** What a primitive's `forward` returns: the new elements and their shape. */
 export interface Raw {
@@ -85,7 +86,9 @@ export function applyPrimitive<A>(
   const first = inputs[0]!;
   const raw = forward(kernelsFor(first.dtype), inputs, attrs);
   const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  return new Tensor(raw.data, raw.shape, record ? { prim, inputs, attrs } : null);
+  const out = new Tensor(raw.data, raw.shape, record ? { prim, inputs, attrs } : null);
+  if (inspection.active) observeForward(prim, inputs, out);
+  return out;
 }
 
 /**

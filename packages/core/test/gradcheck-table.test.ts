@@ -63,8 +63,24 @@ const notOps = new Set([
   'customGrad',
   'definePrimitive',
   'defineComposite',
+  'detectAnomaly',
+  'timeStep',
+  'currentTimeStep',
+  'withStepTap',
+  'recordGraph',
+  'toDot',
 ]);
-const classes = new Set(['Tensor', 'Generator', 'Placement', 'LoomError', 'ShapeError', 'DTypeError', 'ValueError', 'GradError']);
+const classes = new Set([
+  'Tensor',
+  'Generator',
+  'Placement',
+  'LoomError',
+  'ShapeError',
+  'DTypeError',
+  'ValueError',
+  'GradError',
+  'AnomalyError',
+]);
 
 describe('check-table guard', () => {
   it('every exported op has a check row, named as it is exported', () => {

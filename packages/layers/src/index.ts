@@ -64,3 +64,7 @@ export { ctcLoss, type CtcLossOptions } from './ctc/ctc-loss.js';
 export type { CtcTargets, CtcLengths } from './ctc/_args.js';
 export { ctcGreedyDecode, type CtcDecodeOptions } from './ctc/greedy.js';
 export { ctcBeamDecode, type CtcBeamOptions, type CtcHypothesis } from './ctc/beam.js';
+export { gradNormsOverTime, type GradNormsOptions, type StepGradNorms } from './inspect/grad-norms.js';
+export { parseMetrics, curvesSvg, type MetricsRow, type MetricsRun, type ParseMetricsOptions, type CurvesOptions } from './plot/curves.js';
+export { heatmapSvg, type HeatmapOptions } from './plot/heatmap.js';
+export { graphSvg, type GraphSvgOptions } from './plot/graph-svg.js';

@@ -1,4 +1,4 @@
-import { LoomError, ShapeError, cast, split, stack, transpose, where, reshape, tensor, type Tensor } from '@loom/core';
+import { LoomError, ShapeError, cast, split, stack, transpose, where, reshape, tensor, timeStep, type Tensor } from '@loom/core';
 import { ProjectedCell, type Cell, type State } from './cell.js';
 import { Module } from './module.js';
 import { mapState, shapesOf } from './state.js';
@@ -46,7 +46,8 @@ export interface RecurrentOutput<S extends State> {
 export class Recurrent<S extends State> extends Module {
   /** The cell applied at every step. */
   readonly cell: Cell<S>;
-  private readonly options: Required<RecurrentOptions>;
+  /** The options, with their defaults filled in. */
+  readonly options: Required<RecurrentOptions>;
 
   /** Wraps `cell`; see {@link RecurrentOptions}. */
   constructor(cell: Cell<S>, options: RecurrentOptions = {}) {
@@ -94,7 +95,7 @@ export class Recurrent<S extends State> extends Module {
     let last: Tensor | undefined;
     for (let i = 0; i < steps; i++) {
       const t = reverse ? steps - 1 - i : i;
-      let [out, next] = atStep(name, t, () => step(inputs[t]!, s));
+      let [out, next] = atStep(name, t, () => timeStep(this, name, t, () => step(inputs[t]!, s)));
       if (mask !== null) {
         const real = mask[t]!;
         next = mapState(next, s, (a, b) => where(real, a, b));

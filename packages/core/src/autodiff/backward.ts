@@ -8,6 +8,7 @@ import { sumTo } from '../ops/reduce/sum-to.js';
 import { onesLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { nestedInTrace, withGradMode } from './mode.js';
+import { backwardInspected, inspection } from '../graph/hooks.js';
 
 /**
  * Reverse-mode sweep over the tape from `roots`, seeded with `seeds`, returning the gradient of every tensor it
@@ -36,7 +37,7 @@ export function propagate(
       grads.delete(t); // free intermediate gradients as soon as they are consumed
       const { prim, inputs, attrs } = t.node;
       const needs = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
-      const inputGrads = prim.backward(gy, { inputs, out: t, attrs, needs });
+      const inputGrads = inspection.active ? backwardInspected(t, gy, needs) : prim.backward(gy, { inputs, out: t, attrs, needs });
       inputs.forEach((x, j) => {
         const g = inputGrads[j];
         if (needs[j] && g) grads.add(x, fitGradient(prim.name, j, g, x));
