@@ -102,3 +102,4 @@ export { detectAnomaly, AnomalyError, type AnomalyDetails } from './autodiff/ano
 export { timeStep, currentTimeStep, withStepTap, type StepScope } from './graph/hooks.js';
 export { recordGraph, type TapeGraph, type GraphNode, type RecordGraphOptions, type Recording, type StepLabel } from './graph/record.js';
 export { toDot, type DotOptions } from './graph/dot.js';
+export { solve } from './ops/linalg/solve.js';

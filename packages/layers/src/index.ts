@@ -68,3 +68,9 @@ export { gradNormsOverTime, type GradNormsOptions, type StepGradNorms } from './
 export { parseMetrics, curvesSvg, type MetricsRow, type MetricsRun, type ParseMetricsOptions, type CurvesOptions } from './plot/curves.js';
 export { heatmapSvg, type HeatmapOptions } from './plot/heatmap.js';
 export { graphSvg, type GraphSvgOptions } from './plot/graph-svg.js';
+export { NTMCell, type NTMCellOptions, type NTMState } from './ntm/ntm-cell.js';
+export { ReservoirCell, type ReservoirCellOptions } from './esn/reservoir-cell.js';
+export { EchoStateNetwork, type EchoStateFit, type EchoStateFitOptions, type EchoStateOutput } from './esn/echo-state-network.js';
+export { ridgeRegression } from './esn/ridge.js';
+export { spectralRadius, type SpectralRadiusOptions } from './esn/spectral-radius.js';
+export { mackeyGlass, type MackeyGlassOptions } from './esn/mackey-glass.js';

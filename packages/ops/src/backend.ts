@@ -126,6 +126,7 @@ const kernelNames: Record<keyof Kernels, true> = {
   copy: true,
   gather: true,
   scatterAdd: true,
+  solve: true,
 };
 
 /**

@@ -121,6 +121,11 @@ export interface Kernels<F extends FloatArray = FloatArray> {
    * [outer, size, inner], `out[o, indices[j], i] += src[o, j, i]`. Repeated indices accumulate.
    */
   scatterAdd(src: F, outer: number, size: number, inner: number, indices: Int32Array, out: F): void;
+  /**
+   * Solves `a[s] · out[s] = b[s]` for each of `batch` systems, `a` [batch, n, n] and `b`, `out` [batch, n, k]
+   * (LU with partial pivoting). Returns false, with `out` unspecified, when some `a[s]` is singular.
+   */
+  solve(a: F, b: F, out: F, batch: number, n: number, k: number): boolean;
 }
 
 /** Which implementation serves a kernel, and why when it is not the fastest one available. */

@@ -4,6 +4,7 @@ import { createCopyKernel } from './copy.js';
 import { createGatherKernels } from './gather.js';
 import { createMatmulKernel } from './matmul.js';
 import { createReduceKernels } from './reduce.js';
+import { createSolveKernel } from './solve.js';
 import { createUnaryKernels } from './unary.js';
 
 /**
@@ -28,5 +29,6 @@ export function createJsKernels<F extends FloatArray>(): Kernels<F> {
     matmul: createMatmulKernel<F>(),
     copy: createCopyKernel<F>(),
     ...createGatherKernels<F>(),
+    solve: createSolveKernel<F>(),
   };
 }
