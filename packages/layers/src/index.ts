@@ -74,3 +74,26 @@ export { EchoStateNetwork, type EchoStateFit, type EchoStateFitOptions, type Ech
 export { ridgeRegression } from './esn/ridge.js';
 export { spectralRadius, type SpectralRadiusOptions } from './esn/spectral-radius.js';
 export { mackeyGlass, type MackeyGlassOptions } from './esn/mackey-glass.js';
+export { Attention, type AttentionKind, type AttentionOptions, type AttentionMemory, type AttentionOutput, type SourceMask } from './seq2seq/attention.js';
+export {
+  Seq2Seq,
+  type Seq2SeqOptions,
+  type Seq2SeqForwardOptions,
+  type Seq2SeqOutput,
+  type Seq2SeqState,
+  type EncodedSource,
+  type ContextMode,
+  type Bridge,
+} from './seq2seq/seq2seq.js';
+export type { TokenMatrix } from './seq2seq/_tokens.js';
+export { greedyDecode, type StepDecoder, type DecoderStep, type DecodeOptions, type GreedyResult } from './seq2seq/decode.js';
+export { beamSearch, type BeamSearchOptions, type BeamSearchResult } from './seq2seq/beam-search.js';
+export { samplingProbability, type SamplingSchedule } from './seq2seq/schedule.js';
+export { SequenceAutoencoder, type SequenceAutoencoderOptions, type ReconstructionOutput } from './seq2seq/autoencoder.js';
+export {
+  HierarchicalAutoencoder,
+  type HierarchicalAutoencoderOptions,
+  type HierarchicalCode,
+  type HierarchicalReconstruction,
+  type Documents,
+} from './seq2seq/hierarchical-autoencoder.js';
