@@ -98,7 +98,8 @@ export class Recurrent<S extends State> extends Module {
       let [out, next] = atStep(name, t, () => timeStep(this, name, t, () => step(inputs[t]!, s)));
       if (mask !== null) {
         const real = mask[t]!;
-        next = mapState(next, s, (a, b) => where(real, a, b));
+        // The mask is [B, 1]; a state of higher rank (an NTM's memory [B, N, M]) needs it as [B, 1, 1, …].
+        next = mapState(next, s, (a, b) => where(a.rank <= 2 ? real : reshape(real, [batch, ...Array<number>(a.rank - 1).fill(1)]), a, b));
         // Selected, not scaled by the mask: out · 0 would be NaN where the cell overflowed on padding, and −0 for
         // negative outputs; any nonzero mask value counts as a real step, for the output as for the state.
         out = where(real, out, 0);

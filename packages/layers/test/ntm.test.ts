@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, ShapeError, ValueError, full, mul, sum, tensor, zeros } from '@loom/core';
+import { Generator, ShapeError, ValueError, full, mul, slice, sum, tensor, zeros } from '@loom/core';
 import { NTMCell, Recurrent, type NTMCellOptions, type NTMState } from '@loom/layers';
 import { address, circularShift } from '../src/ntm/addressing.js';
 import { checkModule, f64, rand } from './_support.js';
@@ -114,5 +114,21 @@ describe('NTM addressing (Graves et al. 2014, §3.3)', () => {
     const w = address(memory, previous, { ...args, gamma: one(2) });
     const expected = [0.49, 0.04, 0.01, 0].map((v) => v / 0.54);
     Array.from(w.data).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 9));
+  });
+});
+
+describe('NTMCell in a padded batch', () => {
+  it('padding keeps every state tensor, the [B, N, M] memory included, at its last real step', () => {
+    const rnn = new Recurrent(small(new Generator(5)));
+    const x = rand([T, B, I], 6);
+    const { state } = rnn.forward(x, undefined, { lengths: [T, 1] });
+    // Sequence 1 alone, for its one real step: its state must equal row 1 of the padded run.
+    const alone = rnn.forward(slice(x, [0, 1], [1, 2])).state;
+    state.forEach((s, k) => {
+      const padded = slice(s, [1], [2]).toTypedArray();
+      const want = alone[k]!.toTypedArray();
+      expect(padded.length).toBe(want.length);
+      padded.forEach((v, e) => expect(v).toBeCloseTo(want[e]!, 12));
+    });
   });
 });
