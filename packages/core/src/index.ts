@@ -96,10 +96,10 @@ export { squeeze } from './ops/composite/squeeze.js';
 export { stack } from './ops/composite/stack.js';
 export { split } from './ops/composite/split.js';
 export { oneHot } from './ops/composite/one-hot.js';
+export { solve } from './ops/linalg/solve.js';
 
 // Seeing inside the tape: anomaly mode, time-step scopes, graph export.
 export { detectAnomaly, AnomalyError, type AnomalyDetails } from './autodiff/anomaly.js';
 export { timeStep, currentTimeStep, withStepTap, type StepScope } from './graph/hooks.js';
 export { recordGraph, type TapeGraph, type GraphNode, type RecordGraphOptions, type Recording, type StepLabel } from './graph/record.js';
 export { toDot, type DotOptions } from './graph/dot.js';
-export { solve } from './ops/linalg/solve.js';
