@@ -46,6 +46,8 @@ export { log1p } from './ops/unary/log1p.js';
 export { sqrt } from './ops/unary/sqrt.js';
 export { tanh } from './ops/unary/tanh.js';
 export { sigmoid } from './ops/unary/sigmoid.js';
+export { sigmoidGrad } from './ops/unary/sigmoid-grad.js';
+export { tanhGrad } from './ops/unary/tanh-grad.js';
 export { relu } from './ops/unary/relu.js';
 export { abs } from './ops/unary/abs.js';
 export { sign } from './ops/unary/sign.js';
