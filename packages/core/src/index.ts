@@ -28,6 +28,7 @@ export { vjp, jvp } from './autodiff/vjp.js';
 export { jacobian, hessian } from './autodiff/jacobian.js';
 export { customGrad, type CustomGradResult } from './autodiff/custom-grad.js';
 export { Placement } from './autodiff/placement.js';
+export { ProductGradient } from './autodiff/product-gradient.js';
 export {
   definePrimitive,
   defineComposite,

@@ -2,8 +2,9 @@ import { broadcastShapes } from '@loom/ops';
 import { sameShape } from '../convert.js';
 import { GradError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary/add.js';
-import { GradientSum } from './gradient-sum.js';
+import { GradientSum, type Gradient } from './gradient-sum.js';
 import { Placement } from './placement.js';
+import { ProductGradient } from './product-gradient.js';
 import { sumTo } from '../ops/reduce/sum-to.js';
 import { onesLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
@@ -73,11 +74,12 @@ export function backward(root: Tensor, seed: Tensor | undefined, createGraph: bo
 }
 
 /** Reduces a broadcast gradient to its input's shape, and catches a rule that returns the wrong shape or dtype. */
-function fitGradient(op: string, index: number, g: Tensor | Placement, x: Tensor): Tensor | Placement {
-  if (g instanceof Placement) {
-    if (g.grad.dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
+function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradient {
+  if (g instanceof Placement || g instanceof ProductGradient) {
+    const dtype = g instanceof Placement ? g.grad.dtype : g.left.dtype;
+    if (dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
       throw new GradError(
-        `${op} backward: placed gradient for input ${index} is ${g.grad.dtype} in ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}`,
+        `${op} backward: the ${g instanceof Placement ? 'placed' : 'product'} gradient for input ${index} is ${dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}`,
       );
     }
     return g;

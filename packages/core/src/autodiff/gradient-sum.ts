@@ -1,26 +1,44 @@
 import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@loom/ops';
 import { alloc } from '../convert.js';
 import { add } from '../ops/binary/add.js';
+import { matmul } from '../ops/linalg/matmul.js';
+import { concat } from '../ops/shape/concat.js';
 import { pad } from '../ops/shape/pad.js';
 import { Tensor } from '../tensor.js';
 import { Placement } from './placement.js';
+import { ProductGradient } from './product-gradient.js';
+
+/** What a backward rule may hand the tape for one input. */
+export type Gradient = Tensor | Placement | ProductGradient;
 
 /**
  * The running sum of gradients per tensor during one backward sweep.
  *
  * When the sweep is recorded (`createGraph`), every sum is an `add` op, so it can be differentiated. Otherwise the
- * sums are plain numbers: a buffer this sweep allocated itself is added into in place, and a {@link Placement} is
- * added into its box without ever materializing the zeros around it.
+ * sums are plain numbers: a buffer this sweep allocated itself is added into in place, a {@link Placement} is
+ * added into its box without ever materializing the zeros around it, and the {@link ProductGradient}s of one
+ * tensor wait until its gradient is read, then become one product over all their rows.
  */
 export class GradientSum {
   private readonly sums = new Map<Tensor, Tensor>();
   /** Buffers allocated here, which nobody else holds, so in-place adds are safe. */
   private readonly owned = new Set<Tensor>();
+  /** Products not yet computed, per tensor; read by `get` and `entries`, which add them in. */
+  private readonly pending = new Map<Tensor, ProductGradient[]>();
 
   constructor(private readonly recorded: boolean) {}
 
   /** Adds `g` to the gradient of `t`. */
-  add(t: Tensor, g: Tensor | Placement): void {
+  add(t: Tensor, g: Gradient): void {
+    if (g instanceof ProductGradient) {
+      if (!this.recorded) {
+        const list = this.pending.get(t);
+        if (list === undefined) this.pending.set(t, [g]);
+        else list.push(g);
+        return;
+      }
+      g = matmul(g.left, g.right, { transposeA: true });
+    }
     const previous = this.sums.get(t);
     if (this.recorded) {
       const dense =
@@ -48,6 +66,11 @@ export class GradientSum {
 
   /** The gradient of `t` so far, if any. */
   get(t: Tensor): Tensor | undefined {
+    const products = this.pending.get(t);
+    if (products !== undefined) {
+      this.pending.delete(t);
+      this.add(t, productSum(products));
+    }
     return this.sums.get(t);
   }
 
@@ -60,6 +83,7 @@ export class GradientSum {
 
   /** Every gradient, by tensor. */
   entries(): Map<Tensor, Tensor> {
+    for (const t of [...this.pending.keys()]) this.get(t);
     return this.sums;
   }
 
@@ -74,6 +98,22 @@ export class GradientSum {
     this.owned.add(g);
     return g;
   }
+}
+
+/** Σᵢ leftᵢᵀ · rightᵢ as one product: the factors' rows stacked, so the product's inner size is all the rows. */
+function productSum(products: readonly ProductGradient[]): Tensor {
+  if (products.length === 1) return matmul(products[0]!.left, products[0]!.right, { transposeA: true });
+  return matmul(
+    concat(
+      products.map((p) => p.left),
+      0,
+    ),
+    concat(
+      products.map((p) => p.right),
+      0,
+    ),
+    { transposeA: true },
+  );
 }
 
 /** target[box] += placement.grad, in place, through the strided copy kernel. */
