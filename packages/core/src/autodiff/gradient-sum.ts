@@ -25,6 +25,8 @@ export class GradientSum {
   private readonly owned = new Set<Tensor>();
   /** Products not yet computed, per tensor; read by `get` and `entries`, which add them in. */
   private readonly pending = new Map<Tensor, ProductGradient[]>();
+  /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
+  private readonly zeroBoxes = new Map<Tensor, Placement[]>();
 
   constructor(private readonly recorded: boolean) {}
 
@@ -52,13 +54,23 @@ export class GradientSum {
       return;
     }
     if (g instanceof Placement) {
+      const fresh = previous === undefined;
       const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, t);
-      addInto(target, g);
+      // Boxes placed into zeros that no other box has touched (the pieces of a split) are copied, not added.
+      const placed = fresh ? this.zeroBoxes.set(target, []).get(target) : this.zeroBoxes.get(target);
+      if (placed !== undefined && !placed.some((p) => overlaps(p, g))) {
+        placed.push(g);
+        copyInto(target, g);
+      } else {
+        this.zeroBoxes.delete(target);
+        addInto(target, g);
+      }
     } else if (previous === undefined) {
       this.sums.set(t, g);
     } else if (this.owned.has(previous) && previous.size === g.size) {
       const k: Kernels = kernelsFor(previous.dtype);
       k.add(previous.data, previous.shape, g.data, g.shape, previous.data, previous.shape);
+      this.zeroBoxes.delete(previous);
     } else {
       this.keep(t, add(previous, g));
     }
@@ -77,7 +89,10 @@ export class GradientSum {
   /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
   delete(t: Tensor): void {
     const g = this.sums.get(t);
-    if (g !== undefined) this.owned.delete(g);
+    if (g !== undefined) {
+      this.owned.delete(g);
+      this.zeroBoxes.delete(g);
+    }
     this.sums.delete(t);
   }
 
@@ -114,6 +129,19 @@ function productSum(products: readonly ProductGradient[]): Tensor {
     ),
     { transposeA: true },
   );
+}
+
+/** Whether two placements' boxes share an element. */
+function overlaps(p: Placement, q: Placement): boolean {
+  return p.start.every((s, i) => s < q.start[i]! + q.grad.shape[i]! && q.start[i]! < s + p.grad.shape[i]!);
+}
+
+/** target[box] = placement.grad, in place, for a box that holds zeros. */
+function copyInto(target: Tensor, p: Placement): void {
+  const strides = stridesOf(target.shape);
+  const box = { offset: p.start.reduce((o, s, i) => o + s * strides[i]!, 0), strides };
+  const k: Kernels = kernelsFor(target.dtype);
+  k.copy(p.grad.data, { offset: 0, strides: stridesOf(p.grad.shape) }, target.data, box, p.grad.shape);
 }
 
 /** target[box] += placement.grad, in place, through the strided copy kernel. */
