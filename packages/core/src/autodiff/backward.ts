@@ -36,12 +36,14 @@ export function propagate(
       if (gy === undefined || isTarget(t) || t.node === null) continue;
       grads.delete(t); // free intermediate gradients as soon as they are consumed
       const { prim, inputs, attrs } = t.node;
-      const needs = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
+      // Plain loops: this runs once per recorded op, so it is the tape's own overhead.
+      const needs: boolean[] = new Array(inputs.length);
+      for (let j = 0; j < inputs.length; j++) needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(inputs[j]!));
       const inputGrads = prim.backward(gy, { inputs, out: t, attrs, needs });
-      inputs.forEach((x, j) => {
+      for (let j = 0; j < inputs.length; j++) {
         const g = inputGrads[j];
-        if (needs[j] && g) grads.add(x, fitGradient(prim.name, j, g, x));
-      });
+        if (needs[j] && g) grads.add(inputs[j]!, fitGradient(prim.name, j, g, inputs[j]!));
+      }
     }
     return grads.entries();
   });
@@ -98,19 +100,26 @@ function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradien
 function topologicalOrder(roots: readonly Tensor[], isTarget: (t: Tensor) => boolean): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep.
-  const stack: { t: Tensor; expanded: boolean }[] = roots.filter((r) => r.requiresGrad).map((t) => ({ t, expanded: false }));
+  // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep. A tensor is pushed once to
+  // expand its inputs and once more (flagged in `done`) to be emitted after them; two arrays, no record per entry.
+  const stack: Tensor[] = [];
+  const done: boolean[] = [];
+  const push = (t: Tensor, emit: boolean) => {
+    stack.push(t);
+    done.push(emit);
+  };
+  for (const r of roots) if (r.requiresGrad) push(r, false);
   while (stack.length > 0) {
-    const top = stack.pop()!;
-    if (top.expanded) {
-      order.push(top.t);
+    const t = stack.pop()!;
+    if (done.pop()!) {
+      order.push(t);
       continue;
     }
-    if (seen.has(top.t)) continue;
-    seen.add(top.t);
-    stack.push({ t: top.t, expanded: true });
-    if (top.t.node === null || isTarget(top.t)) continue;
-    for (const x of top.t.node.inputs) if (x.requiresGrad && !seen.has(x)) stack.push({ t: x, expanded: false });
+    if (seen.has(t)) continue;
+    seen.add(t);
+    push(t, true);
+    if (t.node === null || isTarget(t)) continue;
+    for (const x of t.node.inputs) if (x.requiresGrad && !seen.has(x)) push(x, false);
   }
   return order;
 }
