@@ -1,5 +1,6 @@
 import type { DType, FloatArray, Shape } from '@loom/ops';
 import { broadcastShapes } from '@loom/ops';
+import { alloc } from './memory.js';
 import { DTypeError, ShapeError, fmtShape } from './errors.js';
 import { Tensor } from './tensor.js';
 
@@ -9,10 +10,7 @@ export type TensorLike = Tensor | number;
 /** The dtype used when nothing else decides: float32, as in PyTorch and TF.js. */
 export const defaultDType: DType = 'float32';
 
-/** A zero-filled buffer of `size` elements of `dtype`. */
-export function alloc(dtype: DType, size: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-}
+export { alloc } from './memory.js';
 
 /** A tensor that wraps `data` (not copied) with `shape`, no history, not requiring gradients. */
 export function constant(data: FloatArray, shape: Shape): Tensor {
@@ -31,26 +29,34 @@ export function scalar(value: number, dtype: DType): Tensor {
  * tensors of different dtypes are an error, because a silent cast would hide a float32/float64 mix-up.
  */
 export function toTensors(op: string, names: readonly string[], values: readonly TensorLike[]): Tensor[] {
+  // Every op call passes through here, so the common case (all Tensors of one dtype) is one loop with no closures.
   let dtype: DType | undefined;
   let owner = '';
-  values.forEach((v, i) => {
+  let numbers = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v instanceof Tensor) {
       if (dtype !== undefined && v.dtype !== dtype) {
         throw new DTypeError(`${op}: '${owner}' is ${dtype} but '${names[i]}' is ${v.dtype}; cast one with cast(x, '${dtype}')`);
       }
       dtype = v.dtype;
       owner = names[i] ?? `input ${i}`;
-    } else if (typeof v !== 'number') {
+    } else if (typeof v === 'number') {
+      numbers = true;
+    } else {
       throw new DTypeError(`${op}: '${names[i]}' must be a Tensor or a number, got ${describe(v)}`);
     }
-  });
+  }
+  if (!numbers) return values.slice() as Tensor[]; // a copy: callers may pass (and later change) their own array
   return values.map((v) => (v instanceof Tensor ? v : scalar(v, dtype ?? defaultDType)));
 }
 
 /** The shape that `shapes` broadcast to, or a ShapeError naming the op and each argument's shape. */
 export function broadcastAll(op: string, names: readonly string[], shapes: readonly Shape[]): Shape {
   // The common case, equal shapes, needs no broadcasting at all.
-  if (shapes.length > 0 && shapes.every((s) => sameShape(s, shapes[0]!))) return shapes[0]!;
+  let same = true;
+  for (let i = 1; i < shapes.length && same; i++) same = sameShape(shapes[i]!, shapes[0]!);
+  if (same && shapes.length > 0) return shapes[0]!;
   let out: Shape = [];
   for (const shape of shapes) {
     const next = broadcastShapes(out, shape);
@@ -100,7 +106,10 @@ function describe(v: unknown): string {
 
 /** Whether two shapes are equal axis by axis. */
 export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true; // shapes are frozen and passed on, so identity is the usual answer
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The dtype an option asks for, float32 when absent, or a DTypeError naming the op. */

@@ -4,6 +4,7 @@ import { isGradEnabled } from './autodiff/mode.js';
 import type { CheckRow, OpInfo } from './check.js';
 import { Tensor } from './tensor.js';
 import type { Placement } from './autodiff/placement.js';
+import type { ProductGradient } from './autodiff/product-gradient.js';
 import { inspection, observeForward } from './graph/hooks.js';
 
 /** What a primitive's `forward` returns: the new elements and their shape. */
@@ -35,10 +36,11 @@ export interface BackwardContext<A> {
 }
 
 /**
- * One gradient per input: a Tensor, a {@link Placement} (a gradient that is zero outside a box), or `null` for an
- * input the op does not differentiate (or did not need).
+ * One gradient per input: a Tensor, a {@link Placement} (a gradient that is zero outside a box), a
+ * {@link ProductGradient} (a matrix product the tape may merge with others), or `null` for an input the op does not
+ * differentiate (or did not need).
  */
-export type InputGrads = readonly (Tensor | Placement | null)[];
+export type InputGrads = readonly (Tensor | Placement | ProductGradient | null)[];
 
 /** The record that defines a primitive: an op with its own backward rule. */
 export interface PrimitiveSpec<P extends unknown[], A> {

@@ -28,6 +28,7 @@ export { vjp, jvp } from './autodiff/vjp.js';
 export { jacobian, hessian } from './autodiff/jacobian.js';
 export { customGrad, type CustomGradResult } from './autodiff/custom-grad.js';
 export { Placement } from './autodiff/placement.js';
+export { ProductGradient } from './autodiff/product-gradient.js';
 export {
   definePrimitive,
   defineComposite,
@@ -46,6 +47,8 @@ export { log1p } from './ops/unary/log1p.js';
 export { sqrt } from './ops/unary/sqrt.js';
 export { tanh } from './ops/unary/tanh.js';
 export { sigmoid } from './ops/unary/sigmoid.js';
+export { sigmoidGrad } from './ops/unary/sigmoid-grad.js';
+export { tanhGrad } from './ops/unary/tanh-grad.js';
 export { relu } from './ops/unary/relu.js';
 export { abs } from './ops/unary/abs.js';
 export { sign } from './ops/unary/sign.js';

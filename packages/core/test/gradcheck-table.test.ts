@@ -74,6 +74,7 @@ const classes = new Set([
   'Tensor',
   'Generator',
   'Placement',
+  'ProductGradient',
   'LoomError',
   'ShapeError',
   'DTypeError',

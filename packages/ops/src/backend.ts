@@ -100,6 +100,8 @@ const kernelNames: Record<keyof Kernels, true> = {
   sqrt: true,
   tanh: true,
   sigmoid: true,
+  sigmoidGrad: true,
+  tanhGrad: true,
   relu: true,
   abs: true,
   sign: true,

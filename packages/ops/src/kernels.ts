@@ -54,6 +54,10 @@ export interface Kernels<F extends FloatArray = FloatArray> {
   tanh(x: F, out: F): void;
   /** Elementwise `out[i] = 1 / (1 + e^(−x[i]))`, without overflow for large |x|. */
   sigmoid(x: F, out: F): void;
+  /** Elementwise `out[i] = gy[i] · y[i] · (1 − y[i])`: the sigmoid's backward, from its output `y`. */
+  sigmoidGrad(gy: F, y: F, out: F): void;
+  /** Elementwise `out[i] = gy[i] · (1 − y[i]²)`: tanh's backward, from its output `y`. */
+  tanhGrad(gy: F, y: F, out: F): void;
   /** Elementwise `out[i] = max(x[i], 0)`. */
   relu(x: F, out: F): void;
   /** Elementwise `out[i] = |x[i]|`. */

@@ -2,6 +2,9 @@ import type { FloatArray } from '@loom/ops';
 import { LoomError, fmtShape } from '../errors.js';
 import { withInspector, type Inspector, type Origin, type StepScope } from '../graph/hooks.js';
 import { Placement } from './placement.js';
+import { ProductGradient } from './product-gradient.js';
+import { matmul } from '../ops/linalg/matmul.js';
+import { noGrad } from './mode.js';
 import type { Tensor } from '../tensor.js';
 
 /** What {@link AnomalyError} found, as data. */
@@ -86,7 +89,9 @@ const anomalyInspector: Inspector = {
       return;
     }
     grads.forEach((g, i) => {
-      const dense = g instanceof Placement ? g.grad : g;
+      // A product gradient is multiplied out here (the tape would do it later), so its overflow is caught here too.
+      const dense =
+        g instanceof Placement ? g.grad : g instanceof ProductGradient ? noGrad(() => matmul(g.left, g.right, { transposeA: true })) : g;
       const bad = dense === null ? -1 : firstNonFinite(dense.data);
       if (dense !== null && bad >= 0) {
         const value = dense.data[bad]!;

@@ -2,8 +2,9 @@ import { broadcastShapes } from '@loom/ops';
 import { sameShape } from '../convert.js';
 import { GradError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary/add.js';
-import { GradientSum } from './gradient-sum.js';
+import { GradientSum, type Gradient } from './gradient-sum.js';
 import { Placement } from './placement.js';
+import { ProductGradient } from './product-gradient.js';
 import { sumTo } from '../ops/reduce/sum-to.js';
 import { onesLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
@@ -36,12 +37,14 @@ export function propagate(
       if (gy === undefined || isTarget(t) || t.node === null) continue;
       grads.delete(t); // free intermediate gradients as soon as they are consumed
       const { prim, inputs, attrs } = t.node;
-      const needs = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
+      // Plain loops: this runs once per recorded op, so it is the tape's own overhead.
+      const needs: boolean[] = new Array(inputs.length);
+      for (let j = 0; j < inputs.length; j++) needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(inputs[j]!));
       const inputGrads = inspection.active ? backwardInspected(t, gy, needs) : prim.backward(gy, { inputs, out: t, attrs, needs });
-      inputs.forEach((x, j) => {
+      for (let j = 0; j < inputs.length; j++) {
         const g = inputGrads[j];
-        if (needs[j] && g) grads.add(x, fitGradient(prim.name, j, g, x));
-      });
+        if (needs[j] && g) grads.add(inputs[j]!, fitGradient(prim.name, j, g, inputs[j]!));
+      }
     }
     return grads.entries();
   });
@@ -74,11 +77,12 @@ export function backward(root: Tensor, seed: Tensor | undefined, createGraph: bo
 }
 
 /** Reduces a broadcast gradient to its input's shape, and catches a rule that returns the wrong shape or dtype. */
-function fitGradient(op: string, index: number, g: Tensor | Placement, x: Tensor): Tensor | Placement {
-  if (g instanceof Placement) {
-    if (g.grad.dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
+function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradient {
+  if (g instanceof Placement || g instanceof ProductGradient) {
+    const dtype = g instanceof Placement ? g.grad.dtype : g.left.dtype;
+    if (dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
       throw new GradError(
-        `${op} backward: placed gradient for input ${index} is ${g.grad.dtype} in ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}`,
+        `${op} backward: the ${g instanceof Placement ? 'placed' : 'product'} gradient for input ${index} is ${dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}`,
       );
     }
     return g;
@@ -97,19 +101,26 @@ function fitGradient(op: string, index: number, g: Tensor | Placement, x: Tensor
 function topologicalOrder(roots: readonly Tensor[], isTarget: (t: Tensor) => boolean): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep.
-  const stack: { t: Tensor; expanded: boolean }[] = roots.filter((r) => r.requiresGrad).map((t) => ({ t, expanded: false }));
+  // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep. A tensor is pushed once to
+  // expand its inputs and once more (flagged in `done`) to be emitted after them; two arrays, no record per entry.
+  const stack: Tensor[] = [];
+  const done: boolean[] = [];
+  const push = (t: Tensor, emit: boolean) => {
+    stack.push(t);
+    done.push(emit);
+  };
+  for (const r of roots) if (r.requiresGrad) push(r, false);
   while (stack.length > 0) {
-    const top = stack.pop()!;
-    if (top.expanded) {
-      order.push(top.t);
+    const t = stack.pop()!;
+    if (done.pop()!) {
+      order.push(t);
       continue;
     }
-    if (seen.has(top.t)) continue;
-    seen.add(top.t);
-    stack.push({ t: top.t, expanded: true });
-    if (top.t.node === null || isTarget(top.t)) continue;
-    for (const x of top.t.node.inputs) if (x.requiresGrad && !seen.has(x)) stack.push({ t: x, expanded: false });
+    if (seen.has(t)) continue;
+    seen.add(t);
+    push(t, true);
+    if (t.node === null || isTarget(t)) continue;
+    for (const x of t.node.inputs) if (x.requiresGrad && !seen.has(x)) push(x, false);
   }
   return order;
 }

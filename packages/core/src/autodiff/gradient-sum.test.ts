@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, grad, mul, randn, slice, split, stack, sum, tanh, type Tensor } from '@loom/core';
+import { add, grad, matmul, mul, randn, slice, split, stack, sum, tanh, transpose, type Tensor } from '@loom/core';
 import { gradcheck, gradgradcheck } from '@loom/core/testing';
 
 const f64 = { dtype: 'float64' } as const;
@@ -25,5 +25,33 @@ describe('gradient sums with placements', () => {
     const x = randn([3], f64);
     const g = grad((v: Tensor) => add(sum(add(v, v)), sum(slice(v, [0], [1]))))(x);
     expect(Array.from(g.data)).toEqual([3, 2, 2]);
+  });
+});
+
+// matmul hands the tape a product for a weight; products of one weight are summed as one product over all rows.
+describe('gradient sums with products', () => {
+  const shared = (w: Tensor, h: Tensor, xs: Tensor) => {
+    const steps = [0, 1, 2].map((t) => tanh(matmul(slice(h, [t], [t + 1]), w))); // h·W at three "time steps"
+    const batched = matmul(xs, w, { transposeB: false }); // a [2, 3, k] batch folded into rows
+    const transposed = matmul(slice(h, [0], [2]), transpose(w), { transposeB: true }); // W used as (Wᵀ)ᵀ
+    return add(add(sum(stack(steps)), sum(mul(batched, batched))), add(sum(transposed), sum(mul(w, w)))); // + dense
+  };
+  const args = () => [randn([3, 4], f64), randn([3, 3], f64), randn([2, 3, 3], f64)];
+
+  it('first order (products merged) matches finite differences', () => {
+    expect(gradcheck(shared, args())).toBe(true);
+  });
+
+  it('second order (the recorded path multiplies at once) matches too', () => {
+    expect(gradgradcheck(shared, args())).toBe(true);
+  });
+
+  it('backward() gives the same weight gradient as the recorded path', () => {
+    const [w, h, xs] = args() as [Tensor, Tensor, Tensor];
+    w.requiresGrad = true;
+    shared(w, h, xs).backward();
+    const recorded = grad((v: Tensor) => shared(v, h, xs))(w);
+    const got = Array.from(w.grad!.data);
+    Array.from(recorded.data).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 12));
   });
 });

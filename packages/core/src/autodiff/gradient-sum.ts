@@ -1,26 +1,46 @@
 import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@loom/ops';
 import { alloc } from '../convert.js';
 import { add } from '../ops/binary/add.js';
+import { matmul } from '../ops/linalg/matmul.js';
+import { concat } from '../ops/shape/concat.js';
 import { pad } from '../ops/shape/pad.js';
 import { Tensor } from '../tensor.js';
 import { Placement } from './placement.js';
+import { ProductGradient } from './product-gradient.js';
+
+/** What a backward rule may hand the tape for one input. */
+export type Gradient = Tensor | Placement | ProductGradient;
 
 /**
  * The running sum of gradients per tensor during one backward sweep.
  *
  * When the sweep is recorded (`createGraph`), every sum is an `add` op, so it can be differentiated. Otherwise the
- * sums are plain numbers: a buffer this sweep allocated itself is added into in place, and a {@link Placement} is
- * added into its box without ever materializing the zeros around it.
+ * sums are plain numbers: a buffer this sweep allocated itself is added into in place, a {@link Placement} is
+ * added into its box without ever materializing the zeros around it, and the {@link ProductGradient}s of one
+ * tensor wait until its gradient is read, then become one product over all their rows.
  */
 export class GradientSum {
   private readonly sums = new Map<Tensor, Tensor>();
   /** Buffers allocated here, which nobody else holds, so in-place adds are safe. */
   private readonly owned = new Set<Tensor>();
+  /** Products not yet computed, per tensor; read by `get` and `entries`, which add them in. */
+  private readonly pending = new Map<Tensor, ProductGradient[]>();
+  /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
+  private readonly zeroBoxes = new Map<Tensor, Placement[]>();
 
   constructor(private readonly recorded: boolean) {}
 
   /** Adds `g` to the gradient of `t`. */
-  add(t: Tensor, g: Tensor | Placement): void {
+  add(t: Tensor, g: Gradient): void {
+    if (g instanceof ProductGradient) {
+      if (!this.recorded) {
+        const list = this.pending.get(t);
+        if (list === undefined) this.pending.set(t, [g]);
+        else list.push(g);
+        return;
+      }
+      g = matmul(g.left, g.right, { transposeA: true });
+    }
     const previous = this.sums.get(t);
     if (this.recorded) {
       const dense =
@@ -34,13 +54,23 @@ export class GradientSum {
       return;
     }
     if (g instanceof Placement) {
+      const fresh = previous === undefined;
       const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, t);
-      addInto(target, g);
+      // Boxes placed into zeros that no other box has touched (the pieces of a split) are copied, not added.
+      const placed = fresh ? this.zeroBoxes.set(target, []).get(target) : this.zeroBoxes.get(target);
+      if (placed !== undefined && !placed.some((p) => overlaps(p, g))) {
+        placed.push(g);
+        copyInto(target, g);
+      } else {
+        this.zeroBoxes.delete(target);
+        addInto(target, g);
+      }
     } else if (previous === undefined) {
       this.sums.set(t, g);
     } else if (this.owned.has(previous) && previous.size === g.size) {
       const k: Kernels = kernelsFor(previous.dtype);
       k.add(previous.data, previous.shape, g.data, g.shape, previous.data, previous.shape);
+      this.zeroBoxes.delete(previous);
     } else {
       this.keep(t, add(previous, g));
     }
@@ -48,18 +78,27 @@ export class GradientSum {
 
   /** The gradient of `t` so far, if any. */
   get(t: Tensor): Tensor | undefined {
+    const products = this.pending.get(t);
+    if (products !== undefined) {
+      this.pending.delete(t);
+      this.add(t, productSum(products));
+    }
     return this.sums.get(t);
   }
 
   /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
   delete(t: Tensor): void {
     const g = this.sums.get(t);
-    if (g !== undefined) this.owned.delete(g);
+    if (g !== undefined) {
+      this.owned.delete(g);
+      this.zeroBoxes.delete(g);
+    }
     this.sums.delete(t);
   }
 
   /** Every gradient, by tensor. */
   entries(): Map<Tensor, Tensor> {
+    for (const t of [...this.pending.keys()]) this.get(t);
     return this.sums;
   }
 
@@ -74,6 +113,35 @@ export class GradientSum {
     this.owned.add(g);
     return g;
   }
+}
+
+/** Σᵢ leftᵢᵀ · rightᵢ as one product: the factors' rows stacked, so the product's inner size is all the rows. */
+function productSum(products: readonly ProductGradient[]): Tensor {
+  if (products.length === 1) return matmul(products[0]!.left, products[0]!.right, { transposeA: true });
+  return matmul(
+    concat(
+      products.map((p) => p.left),
+      0,
+    ),
+    concat(
+      products.map((p) => p.right),
+      0,
+    ),
+    { transposeA: true },
+  );
+}
+
+/** Whether two placements' boxes share an element. */
+function overlaps(p: Placement, q: Placement): boolean {
+  return p.start.every((s, i) => s < q.start[i]! + q.grad.shape[i]! && q.start[i]! < s + p.grad.shape[i]!);
+}
+
+/** target[box] = placement.grad, in place, for a box that holds zeros. */
+function copyInto(target: Tensor, p: Placement): void {
+  const strides = stridesOf(target.shape);
+  const box = { offset: p.start.reduce((o, s, i) => o + s * strides[i]!, 0), strides };
+  const k: Kernels = kernelsFor(target.dtype);
+  k.copy(p.grad.data, { offset: 0, strides: stridesOf(p.grad.shape) }, target.data, box, p.grad.shape);
 }
 
 /** target[box] += placement.grad, in place, through the strided copy kernel. */

@@ -1,5 +1,6 @@
 import type { FloatArray, Shape } from '@loom/ops';
-import { alloc, broadcastAll, toTensors, type TensorLike } from '../convert.js';
+import { alloc, broadcastAll, sameShape, toTensors, type TensorLike } from '../convert.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import type { Prepared, Raw } from '../define.js';
 import type { Tensor } from '../tensor.js';
 
@@ -19,6 +20,22 @@ export function twoTensors(op: string, a: TensorLike, b: TensorLike): Prepared<S
       inputs.map((t) => t.shape),
     ),
   };
+}
+
+/** `prepare` of a gradient op `(gy, y)`: one dtype and the same shape (gy is the gradient of y, so never broadcast). */
+export function gradientPair(op: string, gy: TensorLike, y: TensorLike): Prepared<undefined> {
+  const inputs = toTensors(op, ['gy', 'y'], [gy, y]);
+  if (!sameShape(inputs[0]!.shape, inputs[1]!.shape)) {
+    throw new ShapeError(`${op}: gy ${fmtShape(inputs[0]!.shape)} and y ${fmtShape(inputs[1]!.shape)} must have the same shape`);
+  }
+  return { inputs, attrs: undefined };
+}
+
+/** Forward of a gradient op `(gy, y)` whose kernel reads both elementwise. */
+export function mapGradient([gy, y]: readonly Tensor[], kernel: (gy: FloatArray, y: FloatArray, out: FloatArray) => void): Raw {
+  const out = alloc(gy!.dtype, gy!.size);
+  kernel(gy!.data, y!.data, out);
+  return { data: out, shape: gy!.shape };
 }
 
 /** Checks a composite's elementwise arguments under its own name: one dtype, shapes that broadcast together. */

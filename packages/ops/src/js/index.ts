@@ -1,4 +1,5 @@
 import type { FloatArray, Kernels } from '../kernels.js';
+import { createActivationGradKernels } from './activation-grad.js';
 import { createBinaryKernels } from './binary.js';
 import { createCopyKernel } from './copy.js';
 import { createGatherKernels } from './gather.js';
@@ -24,6 +25,7 @@ import { createUnaryKernels } from './unary.js';
 export function createJsKernels<F extends FloatArray>(): Kernels<F> {
   return {
     ...createUnaryKernels<F>(),
+    ...createActivationGradKernels<F>(),
     ...createBinaryKernels<F>(),
     ...createReduceKernels<F>(),
     matmul: createMatmulKernel<F>(),

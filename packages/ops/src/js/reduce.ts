@@ -106,6 +106,13 @@ function sumLeading(x: FloatArray, shape: Shape, count: number, out: FloatArray)
   let rows = 1;
   for (let d = 0; d < count; d++) rows *= shape[d]!;
   const width = out.length;
+  if (width === 1) {
+    // A full reduction: one double accumulator, no row bookkeeping per element.
+    let total = 0;
+    for (let i = 0; i < rows; i++) total += x[i]!;
+    out[0] = total;
+    return;
+  }
   const acc = new Float64Array(width);
   for (let r = 0, base = 0; r < rows; r++, base += width) {
     for (let i = 0; i < width; i++) acc[i]! += x[base + i]!;

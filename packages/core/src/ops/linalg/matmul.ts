@@ -3,6 +3,7 @@ import { alloc, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
+import { ProductGradient } from '../../autodiff/product-gradient.js';
 import { reshape } from '../shape/reshape.js';
 import { transpose } from '../shape/transpose.js';
 import { batched, checkLayout, type MatmulOptions } from './_layout.js';
@@ -13,7 +14,8 @@ import { batched, checkLayout, type MatmulOptions } from './_layout.js';
  *
  * Derivatives: ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G, computed with the transposed-operand kernels, so backward copies
  * nothing; gradients of broadcast batch axes are summed by the tape, except that a matrix B shared by a batch of
- * A (x·W over time) gets its gradient from one folded product, never a per-batch stack.
+ * A (x·W over time) gets its gradient from one folded product, never a per-batch stack, and a matrix B used by
+ * many products (h·W at every time step) gets one product over all their rows.
  *
  * @example
  * ```ts
@@ -59,13 +61,14 @@ export const matmul = definePrimitive({
 });
 
 /**
- * ∂/∂B. When one matrix B serves a whole batch of untransposed A (x·W over [T, B, I]), the batch folds into the
- * rows: one [k, n] product instead of a [batch, k, n] stack that the tape would then sum away.
+ * ∂/∂B. When B is one matrix and A is not transposed, the batch folds into the rows (x·W over [T, B, I] needs one
+ * [k, n] product, not a [batch, k, n] stack), and the product is left to the tape as a {@link ProductGradient},
+ * so a weight used at every time step gets one product over all steps' rows.
  */
-function weightGradient(gy: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  if (!transA && a.rank > 2 && b.rank === 2) {
-    const rows = (t: Tensor) => reshape(t, [-1, t.shape[t.rank - 1]!]);
-    return transB ? matmul(rows(gy), rows(a), { transposeA: true }) : matmul(rows(a), rows(gy), { transposeA: true });
+function weightGradient(gy: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor | ProductGradient {
+  if (!transA && b.rank === 2) {
+    const rows = (t: Tensor) => (t.rank === 2 ? t : reshape(t, [-1, t.shape[t.rank - 1]!]));
+    return transB ? new ProductGradient(rows(gy), rows(a)) : new ProductGradient(rows(a), rows(gy));
   }
   return transB ? matmul(gy, a, { transposeA: true, transposeB: transA }) : matmul(a, gy, { transposeA: !transA });
 }

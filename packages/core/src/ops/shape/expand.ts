@@ -28,6 +28,7 @@ export const expand = definePrimitive({
   forward: (k, [x], shape) => {
     if (sameShape(x!.shape, shape)) return { data: x!.data, shape };
     const out = alloc(x!.dtype, sizeOf(shape));
+    if (x!.size === 1) return { data: out.fill(x!.data[0]!), shape }; // sum's backward: one value everywhere
     k.copy(x!.data, { offset: 0, strides: broadcastStrides(x!.shape, shape) }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
   },

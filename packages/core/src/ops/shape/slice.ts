@@ -34,6 +34,9 @@ export const slice = definePrimitive({
   forward: (k, [x], { start, shape }) => {
     const strides = stridesOf(x!.shape);
     const offset = start.reduce((o, s, i) => o + s * strides[i]!, 0);
+    // A box that is one run of memory (x[t] of a sequence, a gate of a one-row batch) shares x's elements, as
+    // reshape does, instead of copying them.
+    if (isOneRun(x!.shape, shape)) return { data: x!.data.subarray(offset, offset + sizeOf(shape)), shape };
     const out = alloc(x!.dtype, sizeOf(shape));
     k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
@@ -53,6 +56,14 @@ export const slice = definePrimitive({
     },
   },
 });
+
+/** Whether a box of `box` sizes inside `shape` is contiguous: size 1 before some axis, and whole after it. */
+function isOneRun(shape: readonly number[], box: readonly number[]): boolean {
+  let axis = 0;
+  while (axis < shape.length && box[axis] === 1) axis++;
+  for (let i = axis + 1; i < shape.length; i++) if (box[i] !== shape[i]) return false;
+  return true;
+}
 
 function clampPosition(arg: string, position: number, size: number, shape: readonly number[]): number {
   if (!Number.isInteger(position))

@@ -1,8 +1,7 @@
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
-import { mul } from '../binary/mul.js';
-import { sub } from '../binary/sub.js';
+import { sigmoidGrad } from './sigmoid-grad.js';
 
 /**
  * Logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), computed without overflow, elementwise.
@@ -18,6 +17,6 @@ export const sigmoid = definePrimitive({
   name: 'sigmoid',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sigmoid),
-  backward: (gy, { out }): InputGrads => [mul(gy, mul(out, sub(1, out)))],
+  backward: (gy, { out }): InputGrads => [sigmoidGrad(gy, out)],
   check: { inputs: [real(-4, 4)], order: 2 },
 });

@@ -1,9 +1,7 @@
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
-import { mul } from '../binary/mul.js';
-import { sub } from '../binary/sub.js';
-import { square } from '../composite/square.js';
+import { tanhGrad } from './tanh-grad.js';
 
 /**
  * Hyperbolic tangent, elementwise.
@@ -19,6 +17,6 @@ export const tanh = definePrimitive({
   name: 'tanh',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.tanh),
-  backward: (gy, { out }): InputGrads => [mul(gy, sub(1, square(out)))],
+  backward: (gy, { out }): InputGrads => [tanhGrad(gy, out)],
   check: { inputs: [real()], order: 2 },
 });

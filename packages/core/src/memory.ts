@@ -1,0 +1,43 @@
+import type { DType, FloatArray } from '@loom/ops';
+
+// Why carve tensors out of shared blocks: V8 keeps a typed array of more than 64 bytes outside its heap, and making
+// one costs a backing store, an ArrayBuffer extension and external-memory bookkeeping — about 2 µs on this machine
+// kind, against 0.04 µs for a view on an existing ArrayBuffer. A recurrent training step makes thousands of small
+// outputs, so that cost alone was about a third of an overhead-bound step. Here a fresh ArrayBuffer holds
+// `BLOCKS_PER_SLAB` equal blocks of one power-of-two size class and each small allocation is a view on one block.
+//
+// Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone, and no block
+// is ever reused, so every allocation starts zeroed. The price is that a long-lived view keeps its whole slab
+// alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that outlive their neighbours (that is the
+// bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
+// get their own buffer, where the allocation is small next to the work that fills it.
+
+/** Arrays of at most this many bytes live on V8's heap (its `typed_array_max_size_in_heap`); no slab needed. */
+const ON_HEAP_BYTES = 64;
+/** Arrays above this many bytes get their own ArrayBuffer. */
+const MAX_SLAB_BLOCK_BYTES = 64 * 1024;
+/** Blocks per slab: the allocation cost is shared by this many arrays, and it bounds the memory a pinned slab wastes. */
+const BLOCKS_PER_SLAB = 8;
+
+interface SizeClass {
+  slab: ArrayBuffer | null;
+  next: number;
+}
+
+// One open slab per power-of-two size class, indexed by log2 of the block size.
+const classes: SizeClass[] = Array.from({ length: 32 }, () => ({ slab: null, next: BLOCKS_PER_SLAB }));
+
+/** A zero-filled array of `size` elements of `dtype`, owned by the garbage collector like any other. */
+export function alloc(dtype: DType, size: number): FloatArray {
+  const wide = dtype === 'float64';
+  const bytes = size * (wide ? 8 : 4);
+  if (bytes <= ON_HEAP_BYTES || bytes > MAX_SLAB_BLOCK_BYTES) return wide ? new Float64Array(size) : new Float32Array(size);
+  const log2 = 32 - Math.clz32(bytes - 1);
+  const cls = classes[log2]!;
+  if (cls.next === BLOCKS_PER_SLAB) {
+    cls.slab = new ArrayBuffer(BLOCKS_PER_SLAB << log2);
+    cls.next = 0;
+  }
+  const offset = cls.next++ << log2;
+  return wide ? new Float64Array(cls.slab!, offset, size) : new Float32Array(cls.slab!, offset, size);
+}
