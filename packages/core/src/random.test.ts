@@ -109,6 +109,14 @@ describe('getState / setState', () => {
     expect(draws(6, () => other.normal())).toEqual(expected);
   });
 
+  it('gives the four state words as unsigned 32-bit integers', () => {
+    const g = new Generator(9);
+    for (let i = 0; i < 20; i++) {
+      g.uniform();
+      for (const w of g.getState().slice(0, 4)) expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true);
+    }
+  });
+
   it('survives a JSON round trip (a checkpoint)', () => {
     for (const cached of [false, true]) {
       const g = new Generator(77);

@@ -82,9 +82,13 @@ export class Generator {
     return low + Math.floor(this.uniform() * (high - low));
   }
 
-  /** The full internal state, to save in a checkpoint and give back to {@link Generator.setState}. */
+  /**
+   * The full internal state, to save in a checkpoint and give back to {@link Generator.setState}: four unsigned
+   * 32-bit words, then the cached second normal (NaN when there is none).
+   */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? Number.NaN];
+    // The words are kept as signed int32 (the results of |, ^ and <<); hand them out unsigned, as setState reads them.
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spareNormal ?? Number.NaN];
   }
 
   /** Restores a state from {@link Generator.getState}, so the sequence continues exactly where it was. */
