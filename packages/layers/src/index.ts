@@ -50,6 +50,7 @@ export { RNNBase, type RNNBaseOptions, type RNNSpec, type TorchLayoutCell } from
 export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type GRUOptions, type RNNOutput, type LSTMOutput } from './rnn-modules.js';
 export { tbptt, detachState, type TBPTTOptions, type TBPTTChunk } from './tbptt.js';
 export { summary } from './summary.js';
+export { NTMCell, type NTMCellOptions, type NTMState } from './ntm/ntm-cell.js';
 export { scheduleTrees, isLeaf, type Tree, type TreeLeaf, type TreeBranch, type TreeSchedule, type TreeLevel } from './tree/tree.js';
 export { BinaryTreeCell } from './tree/tree-cell.js';
 export { TreeLSTMCell, type TreeLSTMCellOptions } from './tree/tree-lstm-cell.js';
@@ -60,21 +61,30 @@ export { GridRNNCell } from './grid/grid-rnn-cell.js';
 export { GridLSTMCell, type GridLSTMCellOptions } from './grid/grid-lstm-cell.js';
 export { GridRNN, type GridRNNOptions, type GridMerge } from './grid/grid-rnn.js';
 export type { GridCorner } from './grid/_wavefront.js';
-export { ctcLoss, type CtcLossOptions } from './ctc/ctc-loss.js';
-export type { CtcTargets, CtcLengths } from './ctc/_args.js';
-export { ctcGreedyDecode, type CtcDecodeOptions } from './ctc/greedy.js';
-export { ctcBeamDecode, type CtcBeamOptions, type CtcHypothesis } from './ctc/beam.js';
-export { gradNormsOverTime, type GradNormsOptions, type StepGradNorms } from './inspect/grad-norms.js';
-export { parseMetrics, curvesSvg, type MetricsRow, type MetricsRun, type ParseMetricsOptions, type CurvesOptions } from './plot/curves.js';
-export { heatmapSvg, type HeatmapOptions } from './plot/heatmap.js';
-export { graphSvg, type GraphSvgOptions } from './plot/graph-svg.js';
-export { NTMCell, type NTMCellOptions, type NTMState } from './ntm/ntm-cell.js';
-export { ReservoirCell, type ReservoirCellOptions } from './esn/reservoir-cell.js';
-export { EchoStateNetwork, type EchoStateFit, type EchoStateFitOptions, type EchoStateOutput } from './esn/echo-state-network.js';
-export { ridgeRegression } from './esn/ridge.js';
-export { spectralRadius, type SpectralRadiusOptions } from './esn/spectral-radius.js';
-export { mackeyGlass, type MackeyGlassOptions } from './esn/mackey-glass.js';
-export { Attention, type AttentionKind, type AttentionOptions, type AttentionMemory, type AttentionOutput, type SourceMask } from './seq2seq/attention.js';
+export {
+  StateDictError,
+  type StateDict,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type ShapeMismatch,
+} from './interop/state-dict.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  SafetensorsError,
+  MAX_HEADER_BYTES,
+  type SafetensorsLocation,
+  type SafetensorsContents,
+} from './io/safetensors.js';
+export type { SafetensorsDType } from './io/_dtypes.js';
+export {
+  Attention,
+  type AttentionKind,
+  type AttentionOptions,
+  type AttentionMemory,
+  type AttentionOutput,
+  type SourceMask,
+} from './seq2seq/attention.js';
 export {
   Seq2Seq,
   type Seq2SeqOptions,
@@ -97,3 +107,26 @@ export {
   type HierarchicalReconstruction,
   type Documents,
 } from './seq2seq/hierarchical-autoencoder.js';
+export { padSequences, type PadSequencesOptions, type PaddedSequences, type SequenceInput } from './data/pad-sequences.js';
+export { DataLoader, type Dataset, type Batch, type Collate, type DataLoaderOptions, type BucketOptions } from './data/data-loader.js';
+export { padCollate, type PadCollateOptions } from './data/collate.js';
+export { fit, type FitModel, type FitOptions } from './train/fit.js';
+export { accuracy, type AccuracyOptions } from './train/metrics.js';
+export { earlyStopping, lrSchedule, type EarlyStopping, type EarlyStoppingOptions } from './train/callbacks.js';
+export { progressBar, type ProgressOptions, type ProgressStream } from './train/progress.js';
+export type { Callback, TrainContext, BatchLogs, EpochLogs, History, StopReason, Metric, MetricValue } from './train/types.js';
+export { gradNormsOverTime, type GradNormsOptions, type StepGradNorms } from './inspect/grad-norms.js';
+export { ReservoirCell, type ReservoirCellOptions } from './esn/reservoir-cell.js';
+export { EchoStateNetwork, type EchoStateFit, type EchoStateFitOptions, type EchoStateOutput } from './esn/echo-state-network.js';
+export { ridgeRegression } from './esn/ridge.js';
+export { spectralRadius, type SpectralRadiusOptions } from './esn/spectral-radius.js';
+export { mackeyGlass, type MackeyGlassOptions } from './esn/mackey-glass.js';
+export { torchRNN, type TorchRNNConfig } from './interop/torch.js';
+export { fromKeras, toKeras, type KerasRecurrentWeights, type KerasOptions } from './interop/keras.js';
+export { ctcLoss, type CtcLossOptions } from './ctc/ctc-loss.js';
+export type { CtcTargets, CtcLengths } from './ctc/_args.js';
+export { ctcGreedyDecode, type CtcDecodeOptions } from './ctc/greedy.js';
+export { ctcBeamDecode, type CtcBeamOptions, type CtcHypothesis } from './ctc/beam.js';
+export { parseMetrics, curvesSvg, type MetricsRow, type MetricsRun, type ParseMetricsOptions, type CurvesOptions } from './plot/curves.js';
+export { heatmapSvg, type HeatmapOptions } from './plot/heatmap.js';
+export { graphSvg, type GraphSvgOptions } from './plot/graph-svg.js';

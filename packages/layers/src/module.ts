@@ -1,4 +1,5 @@
 import { Tensor } from '@loom/core';
+import { load, snapshot, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './interop/state-dict.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary.js';
 
@@ -40,6 +41,36 @@ export abstract class Module {
     };
     visit(this, '');
     return out;
+  }
+
+  /**
+   * Copies of every parameter's values under its {@link Module.namedParameters} name: a snapshot that later
+   * training does not change. Modules that mirror PyTorch's use PyTorch's names, so the dict saves to a
+   * safetensors file PyTorch's `load_state_dict` reads, and back.
+   *
+   * @example
+   * ```ts
+   * const dict = model.stateDict(); // { 'hidden.weight': Tensor, 'hidden.bias': Tensor, … }
+   * ```
+   */
+  stateDict(): StateDict {
+    return snapshot(this.namedParameters());
+  }
+
+  /**
+   * Sets the parameters from `dict` (names as {@link Module.stateDict} gives them), casting values to each
+   * parameter's dtype. Strict by default: names missing from the dict or unknown to the module throw
+   * {@link StateDictError}, as do shapes that differ (in any mode); all problems are listed at once and nothing is
+   * loaded. With `{ strict: false }` the unmatched names are returned instead.
+   *
+   * @example
+   * ```ts
+   * const fresh = new LSTM(8, 16, { numLayers: 2 });
+   * fresh.loadStateDict(trained.stateDict()); // or the tensors of a PyTorch checkpoint saved as safetensors
+   * ```
+   */
+  loadStateDict(dict: Readonly<StateDict>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return load(`${this.constructor.name}.loadStateDict`, this.namedParameters(), dict, options);
   }
 
   /** Direct child modules with their field names (arrays and Maps give `name.index`). */

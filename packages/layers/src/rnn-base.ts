@@ -54,7 +54,9 @@ export interface RNNSpec<S extends State> {
  *
  * The parameters are fields of this module named as PyTorch names them (`weight_ih_l0`, `bias_hh_l1_reverse`,
  * `weight_hr_l0`, …), in PyTorch's order, and the cells hold the same Parameter objects; `namedParameters()` visits
- * these fields before the cells and keeps each parameter's first name, so it lists PyTorch's names and order.
+ * these fields before the cells and keeps each parameter's first name, so it lists PyTorch's names and order, and
+ * {@link Module.stateDict} is PyTorch's `state_dict()`: a checkpoint moves between the two unchanged (see
+ * {@link torchRNN}).
  *
  * @example
  * ```ts
