@@ -16,7 +16,9 @@ const available = readdirSync(dist, { withFileTypes: true })
 const [name, ...rest] = process.argv.slice(2);
 const file = name === undefined ? undefined : entry(name);
 if (file === undefined) {
-  process.stderr.write(`${name === undefined ? 'usage: pnpm example <name>' : `example: no example '${name}'`}; available: ${available.join(', ')}\n`);
+  process.stderr.write(
+    `${name === undefined ? 'usage: pnpm example <name>' : `example: no example '${name}'`}; available: ${available.join(', ')}\n`,
+  );
   process.exit(2);
 }
 process.exit(spawnSync(process.execPath, [file, ...rest], { stdio: 'inherit' }).status ?? 1);
