@@ -20,9 +20,9 @@ export const maximum = definePrimitive({
   name: 'maximum',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.maximum, inputs, shape),
-  backward: (gy, { inputs: [a, b] }): InputGrads => {
+  backward: (gy, { inputs: [a, b], needs }): InputGrads => {
     const share = add(gt(a!, b!), mul(eq(a!, b!), 0.5));
-    return [mul(gy, share), mul(gy, sub(1, share))];
+    return [needs[0] ? mul(gy, share) : null, needs[1] ? mul(gy, sub(1, share)) : null];
   },
   check: { inputs: [real(), real()], order: 2 },
 });

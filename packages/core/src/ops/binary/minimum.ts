@@ -20,9 +20,9 @@ export const minimum = definePrimitive({
   name: 'minimum',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.minimum, inputs, shape),
-  backward: (gy, { inputs: [a, b] }): InputGrads => {
+  backward: (gy, { inputs: [a, b], needs }): InputGrads => {
     const share = add(lt(a!, b!), mul(eq(a!, b!), 0.5));
-    return [mul(gy, share), mul(gy, sub(1, share))];
+    return [needs[0] ? mul(gy, share) : null, needs[1] ? mul(gy, sub(1, share)) : null];
   },
   check: { inputs: [real(), real()], order: 2 },
 });

@@ -17,6 +17,6 @@ export const sub = definePrimitive({
   name: 'sub',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.sub, inputs, shape),
-  backward: (gy): InputGrads => [gy, neg(gy)],
+  backward: (gy, { needs }): InputGrads => [gy, needs[1] ? neg(gy) : null],
   check: { inputs: [real(), real()], order: 2 },
 });
