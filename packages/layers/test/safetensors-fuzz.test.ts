@@ -5,7 +5,7 @@ import { bytesOf, concat, rawBytes, rawFile, withSize } from './safetensors-fixt
 
 // Mutation fuzzing of readSafetensors: every input derived from a valid file must either be rejected with a
 // SafetensorsError or read correctly (checked against JSON.parse of the header and the raw data bytes). The seed is
-// fixed; FUZZ_RUNS raises the count for a long run (docs/layers.md, "IO and checkpoints").
+// fixed; FUZZ_RUNS raises the count for a long run (docs/training.md, "IO and checkpoints").
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const DTYPES = [
