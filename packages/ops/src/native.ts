@@ -95,9 +95,37 @@ function sameSize(shape: Shape, n: number): boolean {
   return size === n;
 }
 
+/** Rows at least this long go to native one row per call; below it the call costs more than the JS loop. */
+const MIN_NATIVE_ROW = 64;
+
+/**
+ * Whether `row` broadcasts to `out` as one repeated row (a bias over a batch): after its leading 1s, `row`'s shape
+ * is `out`'s trailing axes, at least {@link MIN_NATIVE_ROW} elements long.
+ */
+function isRowOf(row: Shape, out: Shape): boolean {
+  let first = 0;
+  while (first < row.length && row[first] === 1) first++;
+  const rest = row.length - first;
+  if (rest === 0 || rest > out.length) return false;
+  let width = 1;
+  for (let i = 0; i < rest; i++) {
+    const d = row[first + i]!;
+    if (d !== out[out.length - rest + i]) return false;
+    width *= d;
+  }
+  return width >= MIN_NATIVE_ROW;
+}
+
+/** `out[r] = full[r] ∘ row` for every row of `out`, one native call per row (the elementwise loop is SIMD there). */
+function byRows<F extends FloatArray>(native: NativeBinary<F>, full: F, row: F, out: F): void {
+  const width = row.length;
+  for (let o = 0; o < out.length; o += width) native(full.subarray(o, o + width) as F, row, out.subarray(o, o + width) as F);
+}
+
 /**
  * Returns `js` with the addon's kernels wrapped over it: each calls native at or above its threshold in
- * {@link nativeThresholds} and the JS kernel below it (add and mul only when no broadcasting is needed).
+ * {@link nativeThresholds} and the JS kernel below it (add and mul natively for equal shapes, and for a row repeated
+ * over leading axes, such as a bias over a batch; other broadcasts run in JS).
  */
 export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAddon, dtype: 'float32' | 'float64'): Kernels<F> {
   const suffix = dtype === 'float32' ? 'F32' : 'F64';
@@ -118,6 +146,8 @@ export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAd
       const n = out.length;
       if (n >= min && a.length === n && b.length === n && sameSize(aShape, n) && sameSize(bShape, n) && sameSize(outShape, n))
         native(a, b, out);
+      else if (n >= min && a.length === n && sameSize(aShape, n) && isRowOf(bShape, outShape)) byRows(native, a, b, out);
+      else if (n >= min && b.length === n && sameSize(bShape, n) && isRowOf(aShape, outShape)) byRows(native, b, a, out);
       else fallback(a, aShape, b, bShape, out, outShape);
     };
   };

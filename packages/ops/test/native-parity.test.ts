@@ -92,6 +92,28 @@ describe.skipIf(!addon)(title, () => {
       });
     });
 
+    describe.each(['add', 'mul'] as const)('%s (a row repeated over leading axes, as a bias over a batch)', (name) => {
+      const shapes = fc.record({
+        lead: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 2 }),
+        tail: fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 2 }),
+        ones: fc.integer({ min: 0, max: 2 }),
+        rowFirst: fc.boolean(),
+      });
+      test.prop([shapes, fc.integer()])('matches JS exactly, on whichever side the row is', ({ lead, tail, ones, rowFirst }, seed) => {
+        const outShape = [...lead, ...tail];
+        const rowShape = [...Array<number>(Math.min(ones, lead.length)).fill(1), ...tail]; // never of higher rank than out
+        const size = outShape.reduce((p, d) => p * d, 1);
+        const full = fillWide(dt.alloc(size), seed);
+        const row = fillWide(dt.alloc(size / lead.reduce((p, d) => p * d, 1)), seed ^ 0x5bd1e995);
+        const [a, aShape, b, bShape] = rowFirst ? [row, rowShape, full, outShape] : [full, outShape, row, rowShape];
+        const want = dt.alloc(size);
+        js[name](a, aShape, b, bShape, want, outShape);
+        const got = dt.alloc(size).fill(Number.NaN);
+        withNative(js, native, dt.name)[name](a, aShape, b, bShape, got, outShape);
+        expectMatch(got, want);
+      });
+    });
+
     describe.each([
       ['matmul', 1],
       ['ownMatmul', 1],
@@ -157,13 +179,14 @@ describe.skipIf(!addon)(title, () => {
     const a = fillPlain(new Float64Array(big), 1);
     k.add(a, [big], a, [big], new Float64Array(big), [big]);
     k.add(a, [big], new Float64Array([1]), [1], new Float64Array(big), [big]);
+    k.add(a, [big / 64, 64], a.subarray(0, 64), [64], new Float64Array(big), [big / 64, 64]); // a row: native, per row
     k.add(a.subarray(0, 3), [3], a.subarray(0, 3), [3], new Float64Array(3), [3]);
     k.tanh(a, new Float64Array(big));
     k.tanh(a.subarray(0, 2), new Float64Array(2));
     const l: MatmulLayout = { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: true, strideA: 0, strideB: 0 };
     k.matmul(fillPlain(new Float64Array(4096), 2), fillPlain(new Float64Array(4096), 3), new Float64Array(4096), l);
     k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { ...l, m: 2, n: 2, k: 2 });
-    expect(calls).toEqual(['addF64', 'tanhF64', 'matmulF64']);
+    expect(calls).toEqual(['addF64', ...Array<string>(big / 64).fill('addF64'), 'tanhF64', 'matmulF64']);
   });
 });
 
