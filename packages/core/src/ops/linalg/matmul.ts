@@ -34,7 +34,11 @@ export const matmul = definePrimitive({
     const [a, strideA] = batched(inputs[0]!, batchShape);
     const [b, strideB] = batched(inputs[1]!, batchShape);
     const out = alloc(a.dtype, batch * m * n);
-    k.matmul(a.data, b.data, out, { batch, m, n, k: inner, transA, transB, strideA, strideB });
+    // One matrix B for a batch of untransposed A (x·W over [T, B, I]): the batch's rows are one [batch·m, k]
+    // matrix, so one product replaces `batch` small ones.
+    if (strideB === 0 && !transA && batch > 1)
+      k.matmul(a.data, b.data, out, { batch: 1, m: batch * m, n, k: inner, transA, transB, strideA: 0, strideB: 0 });
+    else k.matmul(a.data, b.data, out, { batch, m, n, k: inner, transA, transB, strideA, strideB });
     return { data: out, shape: [...batchShape, m, n] };
   },
   backward: (gy, { inputs: [a, b], attrs: { transA, transB }, needs }): InputGrads => [
