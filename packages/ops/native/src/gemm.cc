@@ -105,6 +105,20 @@ bool blasOperand(long rs, long cs, long rows, long cols, CBLAS_TRANSPOSE* t, int
   return false;
 }
 
+// One row of A (a vector-matrix product, e.g. h·Wᵀ for a batch of one): sgemm pays several µs of set-up for what
+// gemv does in about one, and a recurrent step at batch 1 is nothing but these.
+template <typename T, typename V>
+bool blasRow(const GemmArgs<T>& g, V gemv) {
+  CBLAS_TRANSPOSE tb;
+  int ldb;
+  const long incx = g.k == 1 ? 1 : g.csA;  // a's step along k; BLAS needs it ≥ 1
+  if (g.m != 1 || g.n <= 0 || g.k <= 0 || incx < 1 || !blasOperand(g.rsB, g.csB, g.k, g.n, &tb, &ldb)) return false;
+  // c = Bᵀ·a: B stored as [k, n] is transposed by gemv; B stored as [n, k] (transB) is not.
+  if (tb == CblasNoTrans) gemv(CblasRowMajor, CblasTrans, (int)g.k, (int)g.n, (T)1, g.b, ldb, g.a, (int)incx, (T)0, g.c, 1);
+  else gemv(CblasRowMajor, CblasNoTrans, (int)g.n, (int)g.k, (T)1, g.b, ldb, g.a, (int)incx, (T)0, g.c, 1);
+  return true;
+}
+
 template <typename T, typename F>
 bool blas(const GemmArgs<T>& g, F gemm) {
   CBLAS_TRANSPOSE ta, tb;
@@ -120,7 +134,7 @@ bool blas(const GemmArgs<T>& g, F gemm) {
 
 void gemmF32(const GemmArgs<float>& g, bool allowBlas) {
 #ifdef LOOM_HAVE_BLAS
-  if (allowBlas && blas(g, cblas_sgemm)) return;
+  if (allowBlas && (blasRow(g, cblas_sgemv) || blas(g, cblas_sgemm))) return;
 #endif
   (void)allowBlas;
   ownParallel(g, ownGemmF32);
@@ -128,7 +142,7 @@ void gemmF32(const GemmArgs<float>& g, bool allowBlas) {
 
 void gemmF64(const GemmArgs<double>& g, bool allowBlas) {
 #ifdef LOOM_HAVE_BLAS
-  if (allowBlas && blas(g, cblas_dgemm)) return;
+  if (allowBlas && (blasRow(g, cblas_dgemv) || blas(g, cblas_dgemm))) return;
 #endif
   (void)allowBlas;
   ownParallel(g, ownGemmF64);
