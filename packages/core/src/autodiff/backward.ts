@@ -87,6 +87,7 @@ function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradien
     }
     return g;
   }
+  if (g.dtype === x.dtype && sameShape(g.shape, x.shape)) return g; // the usual case, checked without allocating
   const broadcast = broadcastShapes(x.shape, g.shape);
   const reducible = broadcast !== null && sameShape(broadcast, g.shape);
   if (g.dtype !== x.dtype || !reducible) {
@@ -94,7 +95,7 @@ function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradien
       `${op} backward: gradient of input ${index} is ${g.dtype} ${fmtShape(g.shape)}, but the input is ${x.dtype} ${fmtShape(x.shape)}: the backward rule must return the input's dtype and its shape (or a broadcast of it)`,
     );
   }
-  return sameShape(g.shape, x.shape) ? g : sumTo(g, x.shape);
+  return sumTo(g, x.shape);
 }
 
 /** Tensors that require gradients reachable from `roots`, inputs before outputs, stopping at targets. */
