@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { alloc } from './memory.js';
+import { alloc, allocUnset } from './memory.js';
 
 // Sizes across the three paths: V8's heap (≤ 64 bytes), slab blocks, and arrays with their own buffer (> 64 KiB).
 const sizes = fc.array(
@@ -22,6 +22,19 @@ test.prop([sizes, fc.constantFrom('float32' as const, 'float64' as const)])(
       a.fill(i + 1);
     });
     // Had two views overlapped, the later fill would show through the earlier one.
+    arrays.forEach((a, i) => expect(a.every((v) => v === i + 1)).toBe(true));
+  },
+);
+
+test.prop([sizes, fc.constantFrom('float32' as const, 'float64' as const)])(
+  'allocUnset gives arrays of the asked length and dtype that never share elements (contents unspecified)',
+  (lengths, dtype) => {
+    const arrays = lengths.map((n) => allocUnset(dtype, n));
+    arrays.forEach((a, i) => {
+      expect(a.length).toBe(lengths[i]);
+      expect(a).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+      a.fill(i + 1);
+    });
     arrays.forEach((a, i) => expect(a.every((v) => v === i + 1)).toBe(true));
   },
 );

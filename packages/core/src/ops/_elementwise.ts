@@ -1,5 +1,6 @@
 import type { FloatArray, Shape } from '@loom/ops';
-import { alloc, broadcastAll, sameShape, toTensors, type TensorLike } from '../convert.js';
+import { broadcastAll, sameShape, toTensors, type TensorLike } from '../convert.js';
+import { allocUnset } from '../memory.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Prepared, Raw } from '../define.js';
 import type { Tensor } from '../tensor.js';
@@ -33,7 +34,7 @@ export function gradientPair(op: string, gy: TensorLike, y: TensorLike): Prepare
 
 /** Forward of a gradient op `(gy, y)` whose kernel reads both elementwise. */
 export function mapGradient([gy, y]: readonly Tensor[], kernel: (gy: FloatArray, y: FloatArray, out: FloatArray) => void): Raw {
-  const out = alloc(gy!.dtype, gy!.size);
+  const out = allocUnset(gy!.dtype, gy!.size);
   kernel(gy!.data, y!.data, out);
   return { data: out, shape: gy!.shape };
 }
@@ -51,7 +52,7 @@ export function elementwiseArgs(op: string, names: readonly string[], values: re
 
 /** Forward of a one-input elementwise op: a fresh output filled by `kernel`. */
 export function mapUnary(x: Tensor, kernel: (x: FloatArray, out: FloatArray) => void): Raw {
-  const out = alloc(x.dtype, x.size);
+  const out = allocUnset(x.dtype, x.size);
   kernel(x.data, out);
   return { data: out, shape: x.shape };
 }
@@ -60,7 +61,7 @@ type BinaryKernel = (a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape,
 
 /** Forward of a two-input elementwise op, broadcasting to `shape`. */
 export function mapBinary(kernel: BinaryKernel, [a, b]: readonly Tensor[], shape: Shape): Raw {
-  const out = alloc(a!.dtype, outSize(shape));
+  const out = allocUnset(a!.dtype, outSize(shape));
   kernel(a!.data, a!.shape, b!.data, b!.shape, out, shape);
   return { data: out, shape };
 }

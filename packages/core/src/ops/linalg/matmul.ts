@@ -1,5 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { alloc, toTensors, type TensorLike } from '../../convert.js';
+import { allocUnset } from '../../memory.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -33,7 +34,8 @@ export const matmul = definePrimitive({
     const batch = sizeOf(batchShape);
     const [a, strideA] = batched(inputs[0]!, batchShape);
     const [b, strideB] = batched(inputs[1]!, batchShape);
-    const out = alloc(a.dtype, batch * m * n);
+    // Every output element is written when k ≥ 1; with k = 0 the product is zeros.
+    const out = inner > 0 ? allocUnset(a.dtype, batch * m * n) : alloc(a.dtype, batch * m * n);
     // One matrix B for a batch of untransposed A (x·W over [T, B, I]): the batch's rows are one [batch·m, k]
     // matrix, so one product replaces `batch` small ones.
     if (strideB === 0 && !transA && batch > 1)
