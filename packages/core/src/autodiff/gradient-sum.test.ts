@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { add, grad, matmul, mul, randn, slice, split, stack, sum, tanh, transpose, type Tensor } from '@loom/core';
 import { gradcheck, gradgradcheck } from '@loom/core/testing';
@@ -53,5 +54,27 @@ describe('gradient sums with products', () => {
     const recorded = grad((v: Tensor) => shared(v, h, xs))(w);
     const got = Array.from(w.grad!.data);
     Array.from(recorded.data).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 12));
+  });
+});
+
+// Placements start in an unzeroed buffer; whatever their boxes leave uncovered must read as exactly zero.
+describe('gradient sums of partial, tiling and overlapping placements', () => {
+  const box = fc.tuple(fc.nat(3), fc.nat(3), fc.nat(4), fc.nat(4)).map(([r0, c0, h, w]) => [
+    [r0, c0],
+    [r0 + h, c0 + w],
+  ]);
+  test.prop([fc.array(box, { minLength: 1, maxLength: 4 }), fc.boolean()])('equal the coverage count of every element', (boxes, split4) => {
+    const x = randn([4, 4], f64);
+    const f = (v: Tensor) => {
+      const parts = boxes.map(([b, e]) => sum(slice(v, b!, e!)));
+      if (split4) parts.push(...split(v, 4, 1).map((s) => sum(s))); // a tiling: four column placements
+      return parts.reduce((a, b) => add(a, b));
+    };
+    const want = Array.from({ length: 16 }, (_, i) => {
+      const [r, c] = [Math.floor(i / 4), i % 4];
+      const inside = boxes.filter(([b, e]) => r >= b![0]! && r < e![0]! && c >= b![1]! && c < e![1]!).length;
+      return inside + (split4 ? 1 : 0);
+    });
+    expect(Array.from(grad(f)(x).data)).toEqual(want);
   });
 });
