@@ -6,6 +6,8 @@ import { Tensor } from './tensor.js';
 import type { Placement } from './autodiff/placement.js';
 import type { ProductGradient } from './autodiff/product-gradient.js';
 import { inspection, observeForward } from './graph/hooks.js';
+import type { Node } from './autodiff/node.js';
+import { savedInputs } from './autodiff/stub.js';
 
 /** What a primitive's `forward` returns: the new elements and their shape. */
 export interface Raw {
@@ -55,14 +57,31 @@ export interface PrimitiveSpec<P extends unknown[], A> {
    * rule can be differentiated again. A gradient may keep `out`'s broadcast shape: the tape reduces it.
    */
   readonly backward: (gy: Tensor, ctx: BackwardContext<A>) => InputGrads;
+  /**
+   * What `backward` reads beyond shapes and dtypes: the positions of the inputs whose elements it uses, and whether
+   * it uses the output's. The tape keeps only these alive until the backward pass; an input left out reaches the
+   * rule as a stand-in with the right shape and dtype whose elements throw when read. Leave `saves` out to keep
+   * everything (always correct, but intermediates then live until the graph is dropped).
+   */
+  readonly saves?: Saves;
   /** This op's row of the gradient-check table. */
   readonly check: CheckRow;
+}
+
+/** See {@link PrimitiveSpec.saves}. */
+export interface Saves {
+  /** Positions of the inputs whose elements the backward rule reads (none when left out). */
+  readonly inputs?: readonly number[];
+  /** Whether the backward rule reads the output's elements. */
+  readonly output?: boolean;
 }
 
 /** A primitive as the tape sees it. */
 export interface Primitive<A> {
   readonly name: string;
   readonly backward: PrimitiveSpec<unknown[], A>['backward'];
+  /** See {@link PrimitiveSpec.saves}; `undefined` keeps every input and the output. */
+  readonly saves?: Saves | undefined;
 }
 
 /**
@@ -70,7 +89,7 @@ export interface Primitive<A> {
  * and, when recording and any input requires gradients, puts one node on the tape.
  */
 export function definePrimitive<P extends unknown[], A>(spec: PrimitiveSpec<P, A>): ((...args: P) => Tensor) & OpInfo {
-  const prim: Primitive<A> = { name: spec.name, backward: spec.backward };
+  const prim: Primitive<A> = { name: spec.name, backward: spec.backward, saves: spec.saves };
   const op = (...args: P): Tensor => {
     const { inputs, attrs } = spec.prepare(spec.name, ...args);
     return applyPrimitive(prim, spec.forward, inputs, attrs);
@@ -88,7 +107,10 @@ export function applyPrimitive<A>(
   const first = inputs[0]!;
   const raw = forward(kernelsFor(first.dtype), inputs, attrs);
   const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  const out = new Tensor(raw.data, raw.shape, record ? { prim, inputs, attrs } : null);
+  const saves = prim.saves;
+  const node: Node | null = record ? { prim, inputs: saves ? savedInputs(inputs, saves) : inputs, attrs, out: null } : null;
+  const out = new Tensor(raw.data, raw.shape, node);
+  if (node !== null && (saves === undefined || saves.output === true)) node.out = out;
   if (inspection.active) observeForward(prim, inputs, out);
   return out;
 }

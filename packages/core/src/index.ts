@@ -33,6 +33,7 @@ export {
   definePrimitive,
   defineComposite,
   type PrimitiveSpec,
+  type Saves,
   type BackwardContext,
   type Prepared,
   type Raw,

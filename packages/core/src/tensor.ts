@@ -35,7 +35,9 @@ export class Tensor {
    * The elements in row-major order. Shared between tensors (reshape reuses it), so never write to it.
    * @internal
    */
-  data: FloatArray;
+  // `declare`: assigned in the constructor rather than defined as a field, so that a subclass (the tape's stubs)
+  // can put an accessor in its place.
+  declare data: FloatArray;
   /** @internal The op that made this tensor, with its inputs; `null` for a leaf. */
   readonly node: Node | null;
   /** Gradient accumulated here by {@link Tensor.backward}; `null` until then. Set it to `null` to clear it. */

@@ -7,9 +7,10 @@ import { Placement } from './placement.js';
 import { ProductGradient } from './product-gradient.js';
 import { sumTo } from '../ops/reduce/sum-to.js';
 import { onesLike } from '../creation.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { nestedInTrace, withGradMode } from './mode.js';
 import { backwardInspected, inspection } from '../graph/hooks.js';
+import { vertexOf, type Vertex } from './node.js';
 
 /**
  * Reverse-mode sweep over the tape from `roots`, seeded with `seeds`, returning the gradient of every tensor it
@@ -24,8 +25,9 @@ export function propagate(
   seeds: readonly Tensor[],
   targets: readonly Tensor[] | null,
   createGraph: boolean,
-): Map<Tensor, Tensor> {
-  const isTarget = targets === null ? (t: Tensor) => t.node === null : (t: Tensor) => targets.includes(t);
+): Map<Vertex, Tensor> {
+  const targetSet = targets === null ? null : new Set(targets.map(vertexOf));
+  const isTarget = targetSet === null ? (t: Tensor) => t.node === null : (t: Tensor) => targetSet.has(vertexOf(t));
   const order = topologicalOrder(roots, isTarget);
   const reaches = targets === null ? null : reachesTargets(order, isTarget);
   const grads = new GradientSum(createGraph);
@@ -37,10 +39,11 @@ export function propagate(
       if (gy === undefined || isTarget(t) || t.node === null) continue;
       grads.delete(t); // free intermediate gradients as soon as they are consumed
       const { prim, inputs, attrs } = t.node;
+      const out = t.node.out ?? t; // t may be a stub; the record keeps the real output when the rule reads it
       // Plain loops: this runs once per recorded op, so it is the tape's own overhead.
       const needs: boolean[] = new Array(inputs.length);
-      for (let j = 0; j < inputs.length; j++) needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(inputs[j]!));
-      const inputGrads = inspection.active ? backwardInspected(t, gy, needs) : prim.backward(gy, { inputs, out: t, attrs, needs });
+      for (let j = 0; j < inputs.length; j++) needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(vertexOf(inputs[j]!)));
+      const inputGrads = inspection.active ? backwardInspected(out, gy, needs) : prim.backward(gy, { inputs, out, attrs, needs });
       for (let j = 0; j < inputs.length; j++) {
         const g = inputGrads[j];
         if (needs[j] && g) grads.add(inputs[j]!, fitGradient(prim.name, j, g, inputs[j]!));
@@ -71,7 +74,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, createGraph: bo
   const grads = propagate([root], [seed ?? onesLike(root)], null, record);
   withGradMode(record, () => {
     for (const [leaf, g] of grads) {
-      if (leaf.node === null && leaf.requiresGrad) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+      if (leaf instanceof Tensor && leaf.node === null && leaf.requiresGrad) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
     }
   });
 }
@@ -101,7 +104,7 @@ function fitGradient(op: string, index: number, g: Gradient, x: Tensor): Gradien
 /** Tensors that require gradients reachable from `roots`, inputs before outputs, stopping at targets. */
 function topologicalOrder(roots: readonly Tensor[], isTarget: (t: Tensor) => boolean): Tensor[] {
   const order: Tensor[] = [];
-  const seen = new Set<Tensor>();
+  const seen = new Set<Vertex>();
   // An explicit stack, not recursion: an unrolled sequence is thousands of nodes deep. A tensor is pushed once to
   // expand its inputs and once more (flagged in `done`) to be emitted after them; two arrays, no record per entry.
   const stack: Tensor[] = [];
@@ -117,20 +120,21 @@ function topologicalOrder(roots: readonly Tensor[], isTarget: (t: Tensor) => boo
       order.push(t);
       continue;
     }
-    if (seen.has(t)) continue;
-    seen.add(t);
+    const v = vertexOf(t);
+    if (seen.has(v)) continue;
+    seen.add(v);
     push(t, true);
     if (t.node === null || isTarget(t)) continue;
-    for (const x of t.node.inputs) if (x.requiresGrad && !seen.has(x)) push(x, false);
+    for (const x of t.node.inputs) if (x.requiresGrad && !seen.has(vertexOf(x))) push(x, false);
   }
   return order;
 }
 
 /** The tensors in `order` from which some target can be reached. */
-function reachesTargets(order: readonly Tensor[], isTarget: (t: Tensor) => boolean): Set<Tensor> {
-  const reaches = new Set<Tensor>();
+function reachesTargets(order: readonly Tensor[], isTarget: (t: Tensor) => boolean): Set<Vertex> {
+  const reaches = new Set<Vertex>();
   for (const t of order) {
-    if (isTarget(t) || (t.node !== null && t.node.inputs.some((x) => reaches.has(x)))) reaches.add(t);
+    if (isTarget(t) || (t.node !== null && t.node.inputs.some((x) => reaches.has(vertexOf(x))))) reaches.add(vertexOf(t));
   }
   return reaches;
 }

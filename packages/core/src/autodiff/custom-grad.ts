@@ -44,6 +44,6 @@ export function customGrad<A extends Tensor[]>(f: (...inputs: A) => CustomGradRe
     if (!(value instanceof Tensor))
       throw new GradError(`customGrad: the function must return { value: Tensor, grad }, got value ${typeof value}`);
     const record = isGradEnabled() && inputs.some((x) => x.requiresGrad);
-    return new Tensor(value.data, value.shape, record ? { prim: custom, inputs, attrs: grad } : null);
+    return new Tensor(value.data, value.shape, record ? { prim: custom, inputs, attrs: grad, out: null } : null);
   };
 }

@@ -1,3 +1,4 @@
+import { vertexOf } from './node.js';
 import { fmtShape, GradError } from '../errors.js';
 import { onesLike, zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
@@ -45,7 +46,7 @@ export function valueAndGrad<A extends unknown[], N extends ArgNums = 0>(
       }
       const targets = list.map((i) => inputs[i] as Tensor);
       const grads = propagate([value], [onesLike(value)], targets, record);
-      const result = targets.map((t) => grads.get(t) ?? zerosLike(t));
+      const result = targets.map((t) => grads.get(vertexOf(t)) ?? zerosLike(t));
       // Outside any transform nobody differentiates the value again, and its history would keep the whole tape alive.
       return [record ? value : stopGradient(value), (typeof nums === 'number' ? result[0] : result) as Grads<N>];
     });

@@ -1,4 +1,6 @@
 import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@loom/ops';
+import type { DType } from '@loom/ops';
+import { vertexOf, type Vertex } from './node.js';
 import { alloc } from '../convert.js';
 import { add } from '../ops/binary/add.js';
 import { matmul } from '../ops/linalg/matmul.js';
@@ -20,11 +22,11 @@ export type Gradient = Tensor | Placement | ProductGradient;
  * tensor wait until its gradient is read, then become one product over all their rows.
  */
 export class GradientSum {
-  private readonly sums = new Map<Tensor, Tensor>();
+  private readonly sums = new Map<Vertex, Tensor>();
   /** Buffers allocated here, which nobody else holds, so in-place adds are safe. */
   private readonly owned = new Set<Tensor>();
   /** Products not yet computed, per tensor; read by `get` and `entries`, which add them in. */
-  private readonly pending = new Map<Tensor, ProductGradient[]>();
+  private readonly pending = new Map<Vertex, ProductGradient[]>();
   /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
   private readonly zeroBoxes = new Map<Tensor, Placement[]>();
 
@@ -32,16 +34,20 @@ export class GradientSum {
 
   /** Adds `g` to the gradient of `t`. */
   add(t: Tensor, g: Gradient): void {
+    this.addAt(vertexOf(t), t.dtype, g);
+  }
+
+  private addAt(v: Vertex, dtype: DType, g: Gradient): void {
     if (g instanceof ProductGradient) {
       if (!this.recorded) {
-        const list = this.pending.get(t);
-        if (list === undefined) this.pending.set(t, [g]);
+        const list = this.pending.get(v);
+        if (list === undefined) this.pending.set(v, [g]);
         else list.push(g);
         return;
       }
       g = matmul(g.left, g.right, { transposeA: true });
     }
-    const previous = this.sums.get(t);
+    const previous = this.sums.get(v);
     if (this.recorded) {
       const dense =
         g instanceof Placement
@@ -50,12 +56,12 @@ export class GradientSum {
               g.start.map((s, i) => [s, g.shape[i]! - s - g.grad.shape[i]!] as const),
             )
           : g;
-      this.sums.set(t, previous === undefined ? dense : add(previous, dense));
+      this.sums.set(v, previous === undefined ? dense : add(previous, dense));
       return;
     }
     if (g instanceof Placement) {
       const fresh = previous === undefined;
-      const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, t);
+      const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, dtype, v);
       // Boxes placed into zeros that no other box has touched (the pieces of a split) are copied, not added.
       const placed = fresh ? this.zeroBoxes.set(target, []).get(target) : this.zeroBoxes.get(target);
       if (placed !== undefined && !placed.some((p) => overlaps(p, g))) {
@@ -66,50 +72,55 @@ export class GradientSum {
         addInto(target, g);
       }
     } else if (previous === undefined) {
-      this.sums.set(t, g);
+      this.sums.set(v, g);
     } else if (this.owned.has(previous) && previous.size === g.size) {
       const k: Kernels = kernelsFor(previous.dtype);
       k.add(previous.data, previous.shape, g.data, g.shape, previous.data, previous.shape);
       this.zeroBoxes.delete(previous);
     } else {
-      this.keep(t, add(previous, g));
+      this.keep(v, add(previous, g));
     }
   }
 
   /** The gradient of `t` so far, if any. */
   get(t: Tensor): Tensor | undefined {
-    const products = this.pending.get(t);
+    const v = vertexOf(t);
+    const products = this.pending.get(v);
     if (products !== undefined) {
-      this.pending.delete(t);
-      this.add(t, productSum(products));
+      this.pending.delete(v);
+      this.addAt(v, t.dtype, productSum(products));
     }
-    return this.sums.get(t);
+    return this.sums.get(v);
   }
 
   /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
   delete(t: Tensor): void {
-    const g = this.sums.get(t);
+    const v = vertexOf(t);
+    const g = this.sums.get(v);
     if (g !== undefined) {
       this.owned.delete(g);
       this.zeroBoxes.delete(g);
     }
-    this.sums.delete(t);
+    this.sums.delete(v);
   }
 
   /** Every gradient, by tensor. */
-  entries(): Map<Tensor, Tensor> {
-    for (const t of [...this.pending.keys()]) this.get(t);
+  entries(): Map<Vertex, Tensor> {
+    for (const [v, products] of [...this.pending]) {
+      this.pending.delete(v);
+      this.addAt(v, products[0]!.left.dtype, productSum(products));
+    }
     return this.sums;
   }
 
   /** A buffer of `shape` for `t` that this sweep owns: a copy of `previous`, or zeros. */
-  private own(previous: Tensor | undefined, shape: readonly number[], like: Tensor): Tensor {
-    const data: FloatArray = previous === undefined ? alloc(like.dtype, sizeOf(shape)) : previous.data.slice();
-    return this.keep(like, new Tensor(data, shape));
+  private own(previous: Tensor | undefined, shape: readonly number[], dtype: DType, v: Vertex): Tensor {
+    const data: FloatArray = previous === undefined ? alloc(dtype, sizeOf(shape)) : previous.data.slice();
+    return this.keep(v, new Tensor(data, shape));
   }
 
-  private keep(t: Tensor, g: Tensor): Tensor {
-    this.sums.set(t, g);
+  private keep(v: Vertex, g: Tensor): Tensor {
+    this.sums.set(v, g);
     this.owned.add(g);
     return g;
   }

@@ -1,3 +1,4 @@
+import { vertexOf } from './node.js';
 import { fmtShape, GradError } from '../errors.js';
 import { zerosLike } from '../creation.js';
 import { sameShape } from '../convert.js';
@@ -30,7 +31,7 @@ export function vjp(f: (...primals: Tensor[]) => Tensor, ...primals: Tensor[]): 
       throw new GradError(`vjp: the cotangent must be ${out.dtype} ${fmtShape(out.shape)} like the output, got ${got}`);
     }
     const grads = propagate([out], [cotangent], inputs, nestedInTrace());
-    return inputs.map((t) => grads.get(t) ?? zerosLike(t));
+    return inputs.map((t) => grads.get(vertexOf(t)) ?? zerosLike(t));
   };
   return [out, pullback];
 }
@@ -59,7 +60,7 @@ export function jvp(f: (...primals: Tensor[]) => Tensor, primals: readonly Tenso
     const [out, pullback] = vjp(f, ...primals);
     const u = watch(zerosLike(out));
     const cotangents = pullback(u);
-    const tangentOut = propagate(cotangents, [...tangents], [u], record).get(u) ?? zerosLike(out);
+    const tangentOut = propagate(cotangents, [...tangents], [u], record).get(vertexOf(u)) ?? zerosLike(out);
     return record ? [out, tangentOut] : [stopGradient(out), tangentOut];
   });
 }

@@ -12,5 +12,5 @@ const alias: Primitive<undefined> = { name: 'input', backward: (gy) => [gy] };
  */
 export function watch(x: Tensor): Tensor {
   const linked = x.requiresGrad && isGradEnabled();
-  return new Tensor(x.data, x.shape, linked ? { prim: alias, inputs: [x], attrs: undefined } : null, true);
+  return new Tensor(x.data, x.shape, linked ? { prim: alias, inputs: [x], attrs: undefined, out: null } : null, true);
 }

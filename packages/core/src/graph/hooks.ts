@@ -1,3 +1,4 @@
+import { vertexOf, type Vertex } from '../autodiff/node.js';
 import type { BackwardContext, InputGrads } from '../define.js';
 import type { Tensor } from '../tensor.js';
 
@@ -39,7 +40,7 @@ export const inspection = { active: false };
 
 const inspectors: Inspector[] = [];
 const taps: ((scope: StepScope, result: unknown) => unknown)[] = [];
-const origins = new WeakMap<Tensor, Origin>();
+const origins = new WeakMap<Vertex, Origin>();
 let current: StepScope | null = null;
 let inBackwardRule = 0;
 
@@ -61,7 +62,7 @@ export function withInspector<T>(inspector: Inspector, fn: () => T): T {
 
 /** @internal Where `t` was made, if it was made by an op while inspection was on. */
 export function originOf(t: Tensor): Origin | undefined {
-  return origins.get(t);
+  return origins.get(vertexOf(t));
 }
 
 /** @internal Called by `applyPrimitive` (only while inspection is on) for every op's output. */
@@ -70,7 +71,7 @@ export function observeForward(prim: { readonly name: string }, inputs: readonly
   if (inBackwardRule > 0 || inspectors.length === 0) return;
   const stack = inspectors.some((i) => i.stacks === true) ? new Error('created here') : null;
   const origin: Origin = { op: prim.name, step: current, stack };
-  origins.set(out, origin);
+  origins.set(vertexOf(out), origin);
   for (const i of inspectors) i.forward?.(out, inputs, origin);
 }
 
@@ -78,7 +79,7 @@ export function observeForward(prim: { readonly name: string }, inputs: readonly
 export function backwardInspected(out: Tensor, gy: Tensor, needs: readonly boolean[]): InputGrads {
   const node = out.node!;
   const ctx: BackwardContext<unknown> = { inputs: node.inputs, out, attrs: node.attrs, needs };
-  const origin = origins.get(out);
+  const origin = origins.get(vertexOf(out));
   for (const i of inspectors) i.backward?.(out, origin, gy, null);
   inBackwardRule += 1;
   let grads: InputGrads;

@@ -32,5 +32,6 @@ export const where = definePrimitive({
     return { data: out, shape };
   },
   backward: (gy, { inputs: [c], needs }): InputGrads => [null, needs[1] ? where(c!, gy, 0) : null, needs[2] ? where(c!, 0, gy) : null],
+  saves: { inputs: [0] },
   check: { inputs: [mask(), real(), real()], order: 2 },
 });

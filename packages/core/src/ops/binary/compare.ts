@@ -13,6 +13,7 @@ function comparison(name: Comparison) {
     forward: (k: Kernels, inputs, shape) => mapBinary(k[name], inputs, shape),
     backward: (): InputGrads => [null, null],
     // Drawn values are continuous, so ties (where the step has no derivative) have probability zero.
+    saves: {},
     check: { inputs: [real(), real()], order: 2 },
   });
 }

@@ -23,5 +23,6 @@ export const div = definePrimitive({
     needs[0] ? safeDiv(gy, b!) : null,
     needs[1] ? neg(safeDiv(mul(gy, out), b!)) : null,
   ],
+  saves: { inputs: [1], output: true },
   check: { inputs: [real(), awayFrom(0)], order: 2 },
 });

@@ -24,5 +24,6 @@ export const minimum = definePrimitive({
     const share = add(lt(a!, b!), mul(eq(a!, b!), 0.5));
     return [needs[0] ? mul(gy, share) : null, needs[1] ? mul(gy, sub(1, share)) : null];
   },
+  saves: { inputs: [0, 1] },
   check: { inputs: [real(), real()], order: 2 },
 });

@@ -17,5 +17,6 @@ export const mul = definePrimitive({
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.mul, inputs, shape),
   backward: (gy, { inputs: [a, b], needs }): InputGrads => [needs[0] ? mul(gy, b!) : null, needs[1] ? mul(gy, a!) : null],
+  saves: { inputs: [0, 1] },
   check: { inputs: [real(), real()], order: 2 },
 });

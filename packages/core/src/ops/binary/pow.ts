@@ -25,5 +25,6 @@ export const pow = definePrimitive({
     needs[0] ? mul(gy, mul(b!, pow(a!, sub(b!, 1)))) : null,
     needs[1] ? mul(gy, mul(out, log(where(gt(a!, 0), a!, 1)))) : null,
   ],
+  saves: { inputs: [0, 1], output: true },
   check: { inputs: [positive(), real()], order: 2 },
 });

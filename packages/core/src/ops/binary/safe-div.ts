@@ -38,5 +38,6 @@ export const safeDiv = definePrimitive({
     needs[0] ? safeDiv(gy, b!) : null,
     needs[1] ? neg(safeDiv(mul(gy, out), b!)) : null,
   ],
+  saves: { inputs: [1], output: true },
   check: { inputs: [awayFrom(0), awayFrom(0)], order: 2 },
 });

@@ -18,5 +18,6 @@ export const sub = definePrimitive({
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.sub, inputs, shape),
   backward: (gy, { needs }): InputGrads => [gy, needs[1] ? neg(gy) : null],
+  saves: {},
   check: { inputs: [real(), real()], order: 2 },
 });

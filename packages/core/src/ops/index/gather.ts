@@ -36,6 +36,7 @@ export const gather = definePrimitive({
   backward: (gy, { inputs: [x], attrs: { axis, index, shape, indexRank } }): InputGrads => [
     scatterAdd(gy, index, axis, x!.shape[axis]!, shape.slice(axis, axis + indexRank)),
   ],
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

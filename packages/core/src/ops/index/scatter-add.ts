@@ -42,6 +42,7 @@ export const scatterAdd = definePrimitive({
     return { data: out, shape };
   },
   backward: (gy, { inputs: [src], attrs: { axis, index } }): InputGrads => [reshape(gather(gy, index, axis), src!.shape)],
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

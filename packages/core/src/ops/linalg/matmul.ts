@@ -47,6 +47,7 @@ export const matmul = definePrimitive({
     needs[0] ? (transA ? matmul(b!, gy, { transposeA: transB, transposeB: true }) : matmul(gy, b!, { transposeB: !transB })) : null,
     needs[1] ? weightGradient(gy, a!, b!, transA, transB) : null,
   ],
+  saves: { inputs: [0, 1] },
   check: {
     inputs: [real(), real()],
     order: 2,
@@ -67,9 +68,8 @@ export const matmul = definePrimitive({
 });
 
 /**
- * ∂/∂B. When B is one matrix and A is not transposed, the batch folds into the rows (x·W over [T, B, I] needs one
- * [k, n] product, not a [batch, k, n] stack), and the product is left to the tape as a {@link ProductGradient},
- * so a weight used at every time step gets one product over all steps' rows.
+ * ∂/∂B. For one matrix B and untransposed A, the batch folds into the rows (one [k, n] product, not a [batch, k, n]
+ * stack), left to the tape as a {@link ProductGradient} so that a weight used at every step gets one product.
  */
 function weightGradient(gy: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor | ProductGradient {
   if (!transA && b.rank === 2) {

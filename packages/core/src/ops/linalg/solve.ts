@@ -47,6 +47,7 @@ export const solve = definePrimitive({
     const gb = solve(transpose(a!), gy);
     return [neg(matmul(gb, out, { transposeB: true })), gb];
   },
+  saves: { inputs: [0], output: true },
   check: {
     // A = D + 2n·I with |D| ≤ 1 is strictly diagonally dominant: its eigenvalues lie at distance ≥ n from 0.
     inputs: [real(-1, 1), real()],

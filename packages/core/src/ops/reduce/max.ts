@@ -32,5 +32,6 @@ export const max = definePrimitive({
     const isMax = eq(x!, reshape(out, keptShape));
     return [mul(reshape(gy, keptShape), div(isMax, sum(isMax, axes, true)))];
   },
+  saves: { inputs: [0], output: true },
   check: { inputs: [real()], order: 2, call: randomAxes((x, a, k): Tensor => max(x, a, k)) },
 });

@@ -33,6 +33,7 @@ export const expand = definePrimitive({
     return { data: out, shape };
   },
   backward: (gy): InputGrads => [gy],
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

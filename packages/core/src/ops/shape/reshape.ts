@@ -23,6 +23,7 @@ export const reshape = definePrimitive({
   },
   forward: (_k, [x], shape) => ({ data: x!.data, shape }),
   backward: (gy, { inputs: [x] }): InputGrads => [reshape(gy, x!.shape)],
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

@@ -43,6 +43,7 @@ export const slice = definePrimitive({
   },
   // A placement, not pad(gy): the tape adds it into the box, so T per-step slices cost O(T) and not O(T²).
   backward: (gy, { inputs: [x], attrs: { start } }): InputGrads => [new Placement(gy, start, x!.shape)],
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

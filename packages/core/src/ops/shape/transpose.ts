@@ -40,6 +40,7 @@ export const transpose = definePrimitive({
     perm.forEach((a, i) => (inverse[a] = i));
     return [transpose(gy, inverse)];
   },
+  saves: {},
   check: {
     inputs: [real()],
     order: 2,

@@ -19,5 +19,6 @@ export const abs = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.abs),
   backward: (gy, { inputs: [x] }): InputGrads => [mul(gy, sign(x!))],
+  saves: { inputs: [0] },
   check: { inputs: [awayFrom(0)], order: 2 },
 });

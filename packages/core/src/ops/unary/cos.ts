@@ -20,5 +20,6 @@ export const cos = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.cos),
   backward: (gy, { inputs: [x] }): InputGrads => [neg(mul(gy, sin(x!)))],
+  saves: { inputs: [0] },
   check: { inputs: [real()], order: 2 },
 });

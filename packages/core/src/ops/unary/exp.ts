@@ -18,5 +18,6 @@ export const exp = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.exp),
   backward: (gy, { out }): InputGrads => [mul(gy, out)],
+  saves: { output: true },
   check: { inputs: [real()], order: 2 },
 });

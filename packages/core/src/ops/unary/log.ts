@@ -18,5 +18,6 @@ export const log = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.log),
   backward: (gy, { inputs: [x] }): InputGrads => [safeDiv(gy, x!)],
+  saves: { inputs: [0] },
   check: { inputs: [positive()], order: 2 },
 });

@@ -19,5 +19,6 @@ export const log1p = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.log1p),
   backward: (gy, { inputs: [x] }): InputGrads => [safeDiv(gy, add(x!, 1))],
+  saves: { inputs: [0] },
   check: { inputs: [real(-0.5, 2)], order: 2 },
 });

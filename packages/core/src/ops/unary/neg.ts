@@ -17,5 +17,6 @@ export const neg = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.neg),
   backward: (gy): InputGrads => [neg(gy)],
+  saves: {},
   check: { inputs: [real()], order: 2 },
 });

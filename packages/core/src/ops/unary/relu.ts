@@ -19,5 +19,6 @@ export const relu = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.relu),
   backward: (gy, { inputs: [x] }): InputGrads => [mul(gy, gt(x!, 0))],
+  saves: { inputs: [0] },
   check: { inputs: [awayFrom(0)], order: 2 },
 });

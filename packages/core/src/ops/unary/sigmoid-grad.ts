@@ -26,6 +26,7 @@ export const sigmoidGrad = definePrimitive({
     needs[0] ? sigmoidGrad(g, y!) : null,
     needs[1] ? mul(mul(g, gy!), sub(1, mul(2, y!))) : null,
   ],
+  saves: { inputs: [0, 1] },
   check: {
     inputs: [real(), real(0.05, 0.95)],
     order: 2,

@@ -18,5 +18,6 @@ export const sigmoid = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sigmoid),
   backward: (gy, { out }): InputGrads => [sigmoidGrad(gy, out)],
+  saves: { output: true },
   check: { inputs: [real(-4, 4)], order: 2 },
 });

@@ -17,5 +17,6 @@ export const sign = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sign),
   backward: (): InputGrads => [null],
+  saves: {},
   check: { inputs: [awayFrom(0)], order: 2 },
 });

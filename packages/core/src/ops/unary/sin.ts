@@ -19,5 +19,6 @@ export const sin = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sin),
   backward: (gy, { inputs: [x] }): InputGrads => [mul(gy, cos(x!))],
+  saves: { inputs: [0] },
   check: { inputs: [real()], order: 2 },
 });

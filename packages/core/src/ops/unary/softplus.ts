@@ -31,5 +31,6 @@ export const softplus = definePrimitive({
       k.add(out, [out.length], tail, [tail.length], out, [out.length]);
     }),
   backward: (gy, { inputs: [x] }): InputGrads => [mul(gy, sigmoid(x!))],
+  saves: { inputs: [0] },
   check: { inputs: [real(-4, 4)], order: 2 },
 });

@@ -19,5 +19,6 @@ export const sqrt = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sqrt),
   backward: (gy, { out }): InputGrads => [safeDiv(gy, mul(out, 2))],
+  saves: { output: true },
   check: { inputs: [positive()], order: 2 },
 });

@@ -25,6 +25,7 @@ export const tanhGrad = definePrimitive({
     needs[0] ? tanhGrad(g, y!) : null,
     needs[1] ? mul(mul(g, gy!), mul(-2, y!)) : null,
   ],
+  saves: { inputs: [0, 1] },
   check: {
     inputs: [real(), real(-0.95, 0.95)],
     order: 2,

@@ -18,5 +18,6 @@ export const tanh = definePrimitive({
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.tanh),
   backward: (gy, { out }): InputGrads => [tanhGrad(gy, out)],
+  saves: { output: true },
   check: { inputs: [real()], order: 2 },
 });
