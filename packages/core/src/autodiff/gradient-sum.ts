@@ -2,6 +2,7 @@ import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@l
 import type { DType } from '@loom/ops';
 import { vertexOf, type Vertex } from './node.js';
 import { alloc } from '../convert.js';
+import { zeros } from '../creation.js';
 import { add } from '../ops/binary/add.js';
 import { matmul } from '../ops/linalg/matmul.js';
 import { concat } from '../ops/shape/concat.js';
@@ -27,6 +28,8 @@ export class GradientSum {
   private readonly owned = new Set<Tensor>();
   /** Products not yet computed, per tensor; read by `get` and `entries`, which add them in. */
   private readonly pending = new Map<Vertex, ProductGradient[]>();
+  /** Recorded sweeps only: placements per tensor, made dense together (see {@link placedSum}) when read. */
+  private readonly placed = new Map<Vertex, Placement[]>();
   /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
   private readonly zeroBoxes = new Map<Tensor, Placement[]>();
 
@@ -49,14 +52,11 @@ export class GradientSum {
     }
     const previous = this.sums.get(v);
     if (this.recorded) {
-      const dense =
-        g instanceof Placement
-          ? pad(
-              g.grad,
-              g.start.map((s, i) => [s, g.shape[i]! - s - g.grad.shape[i]!] as const),
-            )
-          : g;
-      this.sums.set(v, previous === undefined ? dense : add(previous, dense));
+      if (g instanceof Placement) {
+        const list = this.placed.get(v);
+        if (list === undefined) this.placed.set(v, [g]);
+        else list.push(g);
+      } else this.sums.set(v, previous === undefined ? g : add(previous, g));
       return;
     }
     if (g instanceof Placement) {
@@ -85,12 +85,22 @@ export class GradientSum {
   /** The gradient of `t` so far, if any. */
   get(t: Tensor): Tensor | undefined {
     const v = vertexOf(t);
+    this.settle(v, t.dtype);
+    return this.sums.get(v);
+  }
+
+  /** Adds in what waits for `v`: products not yet computed, and (recorded) boxes not yet made dense. */
+  private settle(v: Vertex, dtype: DType): void {
     const products = this.pending.get(v);
     if (products !== undefined) {
       this.pending.delete(v);
-      this.addAt(v, t.dtype, productSum(products));
+      this.addAt(v, dtype, productSum(products));
     }
-    return this.sums.get(v);
+    const boxes = this.placed.get(v);
+    if (boxes !== undefined) {
+      this.placed.delete(v);
+      this.addAt(v, dtype, placedSum(boxes, dtype));
+    }
   }
 
   /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
@@ -106,10 +116,8 @@ export class GradientSum {
 
   /** Every gradient, by tensor. */
   entries(): Map<Vertex, Tensor> {
-    for (const [v, products] of [...this.pending]) {
-      this.pending.delete(v);
-      this.addAt(v, products[0]!.left.dtype, productSum(products));
-    }
+    for (const [v, products] of [...this.pending]) this.settle(v, products[0]!.left.dtype);
+    for (const [v, boxes] of [...this.placed]) this.settle(v, boxes[0]!.grad.dtype);
     return this.sums;
   }
 
@@ -143,6 +151,55 @@ function productSum(products: readonly ProductGradient[]): Tensor {
 }
 
 /** Whether two placements' boxes share an element. */
+/**
+ * The dense sum of placements, as differentiable ops. Boxes that are whole on every axis but one and do not overlap
+ * there (the pieces of a split, the steps of a sequence) become one `concat`, with zeros in any gaps: one op, where
+ * padding each box to full size and adding them up costs a full-size tensor per box.
+ */
+function placedSum(boxes: readonly Placement[], dtype: DType): Tensor {
+  const shape = boxes[0]!.shape;
+  const axis = splitAxis(boxes);
+  const padded = () =>
+    boxes
+      .map((p) =>
+        pad(
+          p.grad,
+          p.start.map((s, i) => [s, shape[i]! - s - p.grad.shape[i]!] as const),
+        ),
+      )
+      .reduce((sum, g) => add(sum, g));
+  if (axis < 0) return padded();
+  const gap = (from: number, to: number) =>
+    zeros(
+      shape.map((d, i) => (i === axis ? to - from : d)),
+      { dtype },
+    );
+  const pieces: Tensor[] = [];
+  let at = 0;
+  for (const p of [...boxes].sort((a, b) => a.start[axis]! - b.start[axis]!)) {
+    const begin = p.start[axis]!;
+    if (begin < at) return padded(); // overlapping boxes add up
+    if (begin > at) pieces.push(gap(at, begin));
+    pieces.push(p.grad);
+    at = begin + p.grad.shape[axis]!;
+  }
+  if (at < shape[axis]!) pieces.push(gap(at, shape[axis]!));
+  return pieces.length === 1 ? pieces[0]! : concat(pieces, axis);
+}
+
+/** The one axis on which some box is not whole, if every box is whole on all the others; −1 if there is none. */
+function splitAxis(boxes: readonly Placement[]): number {
+  let axis = -1;
+  for (const p of boxes) {
+    for (let i = 0; i < p.shape.length; i++) {
+      if (p.start[i] === 0 && p.grad.shape[i] === p.shape[i]) continue;
+      if (axis >= 0 && axis !== i) return -1;
+      axis = i;
+    }
+  }
+  return axis < 0 && boxes[0]!.shape.length > 0 ? 0 : axis;
+}
+
 function overlaps(p: Placement, q: Placement): boolean {
   return p.start.every((s, i) => s < q.start[i]! + q.grad.shape[i]! && q.start[i]! < s + p.grad.shape[i]!);
 }
