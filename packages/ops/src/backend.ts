@@ -163,6 +163,7 @@ export function backendInfo(): BackendInfo {
 function thresholdReason(name: NativeKernelName): string {
   const min = nativeThresholds[name];
   if (name === 'matmul') return `native from ${min} multiply-adds (batch·m·n·k), JS below`;
-  if (name === 'add' || name === 'mul') return `native from ${min} elements when no broadcasting is needed, JS otherwise`;
+  if (name === 'add' || name === 'mul' || name === 'sub')
+    return `native from ${min} elements for equal shapes, a scalar operand or a repeated row${name === 'sub' ? ' (as b)' : ''}, JS otherwise`;
   return `native from ${min} elements, JS below`;
 }

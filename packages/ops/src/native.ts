@@ -17,6 +17,14 @@ export interface NativeAddon {
   addF64: NativeBinary<Float64Array>;
   mulF32: NativeBinary<Float32Array>;
   mulF64: NativeBinary<Float64Array>;
+  subF32: NativeBinary<Float32Array>;
+  subF64: NativeBinary<Float64Array>;
+  /** `(gy, y, out)`: the sigmoid's backward, computed in double as the JS kernel does (equal results). */
+  sigmoidGradF32: NativeBinary<Float32Array>;
+  sigmoidGradF64: NativeBinary<Float64Array>;
+  /** `(gy, y, out)`: tanh's backward, computed in double as the JS kernel does (equal results). */
+  tanhGradF32: NativeBinary<Float32Array>;
+  tanhGradF64: NativeBinary<Float64Array>;
   /** Sets the GEMM threads (own pool: 1 or 2; OpenBLAS: its pool) and returns the number in effect. */
   setNumThreads(n: number): number;
   info(): { blas: 'openblas' | 'own'; simd: 'avx512' | 'avx2' | 'sse2'; threads: number };
@@ -38,7 +46,7 @@ export type NativeUnary<F> = (x: F, out: F) => void;
 export type NativeBinary<F> = (a: F, b: F, out: F) => void;
 
 /** The kernels the addon serves; the rest of {@link Kernels} is always JS. */
-export const nativeKernelNames = ['matmul', 'exp', 'tanh', 'sigmoid', 'add', 'mul'] as const;
+export const nativeKernelNames = ['matmul', 'exp', 'tanh', 'sigmoid', 'sigmoidGrad', 'tanhGrad', 'add', 'sub', 'mul'] as const;
 /** One of {@link nativeKernelNames}. */
 export type NativeKernelName = (typeof nativeKernelNames)[number];
 
@@ -47,14 +55,22 @@ export type NativeKernelName = (typeof nativeKernelNames)[number];
  * saves. matmul counts multiply-adds (batch·m·n·k); the others count elements. Measured on Node 20, x86-64, 2
  * cores, AVX2, float32, native (OpenBLAS and own GEMM) against the JS kernels: matmul breaks even near 8³ = 512 and
  * is 3× faster at 12³; exp, tanh and sigmoid break even near 20–30 elements and are 3× faster at 64; add and mul
- * (same shape) break even near 150–200 and are 2× faster at 256.
+ * (same shape) break even near 150–200 and are 2× faster at 256. sub (same shape, float32 and float64) breaks even
+ * near 100–130 and is 2–2.5× faster at 256, 10–20× at 8192 (1.7–2.7 µs against 28–37 µs). A scalar operand costs
+ * a fill of the scratch buffer only when its value changes; mul by a scalar breaks even near 100–250 and is 2×
+ * faster at 256, 8–14× at 8192 (1.4–2.4 µs against 20–21 µs). sigmoidGrad and tanhGrad, which are memory-bound and
+ * cheap in JS too, break even near 100–130 and are 2–2.5× faster at 256, 7–14× at 8192 (2.4–3.4 µs against 21–35
+ * µs).
  */
 export const nativeThresholds: Readonly<Record<NativeKernelName, number>> = {
   matmul: 1024,
   exp: 32,
   tanh: 32,
   sigmoid: 32,
+  sigmoidGrad: 128,
+  tanhGrad: 128,
   add: 256,
+  sub: 256,
   mul: 256,
 };
 
@@ -122,10 +138,64 @@ function byRows<F extends FloatArray>(native: NativeBinary<F>, full: F, row: F, 
   for (let o = 0; o < out.length; o += width) native(full.subarray(o, o + width) as F, row, out.subarray(o, o + width) as F);
 }
 
+/** The longest scratch buffer a scalar is spread over (128 KiB in float64); longer outputs go in chunks of it. */
+export const SCRATCH_CAP = 16384;
+
+/** A buffer holding one scalar repeated in `[0, filled)`; private to this module and only ever read by native. */
+interface Scratch {
+  buf: FloatArray | undefined;
+  filled: number;
+}
+
+// One per dtype, shared by every withNative wrapper of that dtype, so the memory is allocated once.
+const scratches: Record<'float32' | 'float64', Scratch> = {
+  float32: { buf: undefined, filled: 0 },
+  float64: { buf: undefined, filled: 0 },
+};
+
+/**
+ * The scratch buffer of `dtype` with `value` in at least its first min(n, {@link SCRATCH_CAP}) elements. The last
+ * value is kept, so a scalar repeated call after call (`mul(2, y)` at every step) is written once, not every call.
+ */
+function spread(dtype: 'float32' | 'float64', value: number, n: number): FloatArray {
+  const s = scratches[dtype];
+  const want = Math.min(n, SCRATCH_CAP);
+  let buf = s.buf;
+  if (buf === undefined || buf.length < want) {
+    const length = Math.min(SCRATCH_CAP, Math.max(want, 2 * (buf?.length ?? 0)));
+    buf = s.buf = dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+    s.filled = 0;
+  }
+  // `value` was read from a buffer of this dtype, so it compares exactly with what the scratch holds (NaN, −0 too).
+  if (s.filled > 0 && !Object.is(buf[0], value)) s.filled = 0;
+  if (s.filled < want) {
+    buf.fill(value, s.filled, want);
+    s.filled = want;
+  }
+  return buf;
+}
+
+/**
+ * `out = scalar ∘ x` (`scalarFirst`) or `x ∘ scalar` with the same-shape native kernel, the scalar spread over a
+ * scratch buffer: a chunk of at most {@link SCRATCH_CAP} elements per call. Exactly what the JS broadcast computes,
+ * as add, sub and mul are single IEEE operations in both.
+ */
+function withScalar<F extends FloatArray>(native: NativeBinary<F>, scratch: F, x: F, out: F, scalarFirst: boolean): void {
+  const n = out.length;
+  const step = Math.min(scratch.length, n);
+  for (let o = 0; o < n; o += step) {
+    const xs = (step === n ? x : x.subarray(o, o + step)) as F;
+    const os = (step === n ? out : out.subarray(o, o + step)) as F;
+    if (scalarFirst) native(scratch, xs, os);
+    else native(xs, scratch, os);
+  }
+}
+
 /**
  * Returns `js` with the addon's kernels wrapped over it: each calls native at or above its threshold in
- * {@link nativeThresholds} and the JS kernel below it (add and mul natively for equal shapes, and for a row repeated
- * over leading axes, such as a bias over a batch; other broadcasts run in JS).
+ * {@link nativeThresholds} and the JS kernel below it. add, sub and mul go native for equal shapes, for a scalar
+ * (one element, any all-ones shape) on either side, and for a row repeated over leading axes, such as a bias over a
+ * batch (for sub only as the second operand); other broadcasts run in JS.
  */
 export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAddon, dtype: 'float32' | 'float64'): Kernels<F> {
   const suffix = dtype === 'float32' ? 'F32' : 'F64';
@@ -138,16 +208,28 @@ export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAd
     const min = t[name];
     return (x, out) => (out.length >= min ? native(x, out) : fallback(x, out));
   };
-  const binary = (name: 'add' | 'mul'): Kernels<F>['add'] => {
+  const grad = (name: 'sigmoidGrad' | 'tanhGrad'): Kernels<F>['sigmoidGrad'] => {
     const native = pick<NativeBinary<F>>(name);
     const fallback = js[name];
     const min = t[name];
+    return (gy, y, out) => (out.length >= min ? native(gy, y, out) : fallback(gy, y, out));
+  };
+  const binary = (name: 'add' | 'sub' | 'mul'): Kernels<F>['add'] => {
+    const native = pick<NativeBinary<F>>(name);
+    const fallback = js[name];
+    const min = t[name];
+    // byRows computes full ∘ row; with the row first that is b ∘ a, which only a commutative op may swap.
+    const rowFirstOk = name !== 'sub';
     return (a, aShape, b, bShape, out, outShape) => {
       const n = out.length;
-      if (n >= min && a.length === n && b.length === n && sameSize(aShape, n) && sameSize(bShape, n) && sameSize(outShape, n))
-        native(a, b, out);
-      else if (n >= min && a.length === n && sameSize(aShape, n) && isRowOf(bShape, outShape)) byRows(native, a, b, out);
-      else if (n >= min && b.length === n && sameSize(bShape, n) && isRowOf(aShape, outShape)) byRows(native, b, a, out);
+      if (n < min || !sameSize(outShape, n)) return fallback(a, aShape, b, bShape, out, outShape);
+      const aFull = a.length === n && sameSize(aShape, n);
+      const bFull = b.length === n && sameSize(bShape, n);
+      if (aFull && bFull) native(a, b, out);
+      else if (aFull && b.length === 1 && sameSize(bShape, 1)) withScalar(native, spread(dtype, b[0]!, n) as F, a, out, false);
+      else if (bFull && a.length === 1 && sameSize(aShape, 1)) withScalar(native, spread(dtype, a[0]!, n) as F, b, out, true);
+      else if (aFull && isRowOf(bShape, outShape)) byRows(native, a, b, out);
+      else if (rowFirstOk && bFull && isRowOf(aShape, outShape)) byRows(native, b, a, out);
       else fallback(a, aShape, b, bShape, out, outShape);
     };
   };
@@ -161,7 +243,10 @@ export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAd
     exp: unary('exp'),
     tanh: unary('tanh'),
     sigmoid: unary('sigmoid'),
+    sigmoidGrad: grad('sigmoidGrad'),
+    tanhGrad: grad('tanhGrad'),
     add: binary('add'),
+    sub: binary('sub'),
     mul: binary('mul'),
   };
 }

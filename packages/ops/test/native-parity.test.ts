@@ -4,7 +4,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { FloatArray, Kernels, MatmulLayout } from '../src/kernels.js';
 import { createJsKernels } from '../src/js/index.js';
-import { loadNative, nativeThresholds, withNative, type NativeAddon, type NativeMatmul } from '../src/native.js';
+import { loadNative, nativeThresholds, SCRATCH_CAP, withNative, type NativeAddon, type NativeMatmul } from '../src/native.js';
 import { matmulLayoutArb } from './support/arbitraries.js';
 import { expectMatch } from './support/compare.js';
 import { DTYPES, type DTypeCase } from './support/dtypes.js';
@@ -80,7 +80,33 @@ describe.skipIf(!addon)(title, () => {
       });
     });
 
-    describe.each(['add', 'mul'] as const)('%s (same shape)', (name) => {
+    // Computed in double as JS computes them, then rounded once to the dtype: equal for float32 too, not just close.
+    describe.each(['sigmoidGrad', 'tanhGrad'] as const)('%s', (name) => {
+      const grad = () => fn<(gy: FloatArray, y: FloatArray, o: FloatArray) => void>(native, name, dt);
+      test.prop([lengthArb, fc.integer()])('matches JS exactly on any length, with specials', (length, seed) => {
+        const gy = fillWide(dt.alloc(length), seed);
+        const y = fillWide(dt.alloc(length), seed ^ 0x5bd1e995);
+        const want = dt.alloc(length);
+        js[name](gy, y, want);
+        const got = dt.alloc(length).fill(12345);
+        grad()(gy, y, got);
+        expectMatch(got, want, undefined, (i) => `at gy = ${gy[i]}, y = ${y[i]}`);
+      });
+
+      test.prop([lengthArb, fc.integer()])('works in place, over gy or over y', (length, seed) => {
+        const gy = fillWide(dt.alloc(length), seed);
+        const y = fillWide(dt.alloc(length), seed ^ 0x5bd1e995);
+        const want = dt.alloc(length);
+        js[name](gy, y, want);
+        const [overGy, overY] = [gy.slice(), y.slice()];
+        grad()(overGy, y, overGy);
+        expectMatch(overGy, want);
+        grad()(gy, overY, overY);
+        expectMatch(overY, want);
+      });
+    });
+
+    describe.each(['add', 'sub', 'mul'] as const)('%s (same shape)', (name) => {
       test.prop([lengthArb, fc.integer()])('matches JS exactly', (length, seed) => {
         const a = fillWide(dt.alloc(length), seed);
         const b = fillWide(dt.alloc(length), seed ^ 0x5bd1e995);
@@ -92,7 +118,7 @@ describe.skipIf(!addon)(title, () => {
       });
     });
 
-    describe.each(['add', 'mul'] as const)('%s (a row repeated over leading axes, as a bias over a batch)', (name) => {
+    describe.each(['add', 'sub', 'mul'] as const)('%s (a row repeated over leading axes, as a bias over a batch)', (name) => {
       const shapes = fc.record({
         lead: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 2 }),
         tail: fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 2 }),
@@ -111,6 +137,54 @@ describe.skipIf(!addon)(title, () => {
         const got = dt.alloc(size).fill(Number.NaN);
         withNative(js, native, dt.name)[name](a, aShape, b, bShape, got, outShape);
         expectMatch(got, want);
+      });
+    });
+
+    describe.each(['add', 'sub', 'mul'] as const)('%s (a scalar on either side, through withNative)', (name) => {
+      const t = nativeThresholds[name];
+      const near = (at: number) => fc.integer({ min: Math.max(0, at - 9), max: at + 9 });
+      const lengthArb = fc.oneof(near(t), near(SCRATCH_CAP), near(2 * SCRATCH_CAP), fc.integer({ min: 0, max: 40000 }));
+      const scalarArb = fc.oneof(fc.constantFrom(...SPECIALS, 2, -1, 0.5), fc.double());
+      const cases = fc.record({
+        length: lengthArb,
+        value: scalarArb,
+        shape: fc.constantFrom<number[]>([], [1], [1, 1]),
+        scalarFirst: fc.boolean(),
+      });
+      const k = () => withNative(js, native, dt.name); // not at collection: the suite may be skipped
+      // The scratch buffer is shared and keeps its last value, so runs also check it is refilled when they differ.
+      test.prop([cases, fc.integer()])('matches JS exactly', ({ length, value, shape, scalarFirst }, seed) => {
+        const full = fillWide(dt.alloc(length), seed);
+        const scalar = dt.alloc(1).fill(value);
+        const outShape = shape.length > 1 ? [...shape.slice(1), length] : [length];
+        const [a, aShape, b, bShape] = scalarFirst ? [scalar, shape, full, [length]] : [full, [length], scalar, shape];
+        const want = dt.alloc(length);
+        js[name](a, aShape, b, bShape, want, outShape);
+        const got = dt.alloc(length).fill(12345);
+        k()[name](a, aShape, b, bShape, got, outShape);
+        expectMatch(got, want, undefined, (i) => `with scalar ${scalar[0]}, x = ${full[i]}`);
+      });
+
+      it('refills the shared scratch for a new value, including 0 after −0, and grows it in place', () => {
+        const steps: [number, number][] = [
+          [-0, t],
+          [0, t],
+          [0, SCRATCH_CAP + 3],
+          [Number.NaN, t + 1],
+          [2, 3 * SCRATCH_CAP],
+          [2, t],
+          [-0, SCRATCH_CAP],
+        ];
+        for (const [value, length] of steps) {
+          const x = fillWide(dt.alloc(length), length).fill(-0, 0, 7); // −0 + −0 is −0, 0 + −0 is 0
+          const want = dt.alloc(length);
+          js[name](x, [length], dt.alloc(1).fill(value), [], want, [length]);
+          const got = dt.alloc(length);
+          k()[name](x, [length], dt.alloc(1).fill(value), [], got, [length]);
+          // Object.is, not expectMatch, which counts −0 equal to 0 (NaN still equals NaN).
+          const bad = want.findIndex((w, i) => !Object.is(got[i], w));
+          expect(bad, `with scalar ${value}, length ${length}: element ${bad} is ${got[bad]}, want ${want[bad]}`).toBe(-1);
+        }
       });
     });
 
@@ -164,7 +238,7 @@ describe.skipIf(!addon)(title, () => {
     expect(() => native.expF64(new Float32Array(3) as unknown as Float64Array, new Float64Array(3))).toThrow(TypeError);
   });
 
-  it('withNative sends large same-shape calls to native and everything else to JS', () => {
+  it('withNative sends large same-shape, scalar and row calls to native and everything else to JS', () => {
     const calls: string[] = [];
     const spy = new Proxy(native, {
       get: (target, key: string) => {
@@ -176,17 +250,40 @@ describe.skipIf(!addon)(title, () => {
     });
     const k = withNative(createJsKernels<Float64Array>(), spy, 'float64');
     const big = nativeThresholds.add;
+    const rows = big / 64;
     const a = fillPlain(new Float64Array(big), 1);
-    k.add(a, [big], a, [big], new Float64Array(big), [big]);
-    k.add(a, [big], new Float64Array([1]), [1], new Float64Array(big), [big]);
-    k.add(a, [big / 64, 64], a.subarray(0, 64), [64], new Float64Array(big), [big / 64, 64]); // a row: native, per row
+    const one = new Float64Array([1]);
+    const out = () => new Float64Array(big);
+    k.add(a, [big], a, [big], out(), [big]); // same shape: native
+    k.add(a, [big], one, [1], out(), [big]); // a scalar: native, spread over the scratch buffer
+    k.sub(one, [], a, [big], out(), [big]); // 1 − x: native, operands in order
+    k.mul(a.subarray(0, 3), [3], one, [1], new Float64Array(3), [3]); // a scalar, but small: JS
+    const huge = fillPlain(new Float64Array(2 * SCRATCH_CAP + 1), 4);
+    k.mul(one, [1, 1], huge, [huge.length], new Float64Array(huge.length), [1, huge.length]); // in 3 chunks
+    k.add(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // a row: native, per row
+    k.sub(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // x − row: native, per row
+    k.sub(a.subarray(0, 64), [64], a, [rows, 64], out(), [rows, 64]); // row − x: JS (byRows computes x ∘ row)
+    k.add(a, [rows, 64], a.subarray(0, rows), [rows, 1], out(), [rows, 64]); // a column: JS
     k.add(a.subarray(0, 3), [3], a.subarray(0, 3), [3], new Float64Array(3), [3]);
-    k.tanh(a, new Float64Array(big));
+    k.tanh(a, out());
     k.tanh(a.subarray(0, 2), new Float64Array(2));
+    const g = nativeThresholds.sigmoidGrad;
+    k.sigmoidGrad(a.subarray(0, g), a.subarray(0, g), new Float64Array(g));
+    k.tanhGrad(a.subarray(0, 5), a.subarray(0, 5), new Float64Array(5));
     const l: MatmulLayout = { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: true, strideA: 0, strideB: 0 };
     k.matmul(fillPlain(new Float64Array(4096), 2), fillPlain(new Float64Array(4096), 3), new Float64Array(4096), l);
     k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { ...l, m: 2, n: 2, k: 2 });
-    expect(calls).toEqual(['addF64', ...Array<string>(big / 64).fill('addF64'), 'tanhF64', 'matmulF64']);
+    expect(calls).toEqual([
+      'addF64',
+      'addF64',
+      'subF64',
+      ...Array<string>(3).fill('mulF64'),
+      ...Array<string>(rows).fill('addF64'),
+      ...Array<string>(rows).fill('subF64'),
+      'tanhF64',
+      'sigmoidGradF64',
+      'matmulF64',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The N-API surface of loom's native kernels. Every kernel works in place on the typed arrays' memory (no copies)
 // and checks types and lengths first, so a bad call throws instead of touching memory out of bounds. The size
-// thresholds live in TypeScript (packages/ops/src/backend.ts); these entry points serve every size.
+// thresholds live in TypeScript (packages/ops/src/native.ts); these entry points serve every size.
 #include <napi.h>
 
 #include "elementwise.h"
@@ -64,7 +64,8 @@ Napi::Value unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// (a, b, out), all the same shape: out[i] = f(a[i], b[i]) for i < out.length.
+// (a, b, out), all the same shape: out[i] = f(a[i], b[i]) for i < out.length. Also serves the activation
+// backwards, as (gy, y, out).
 template <typename T, void (*ElementwiseTable<T>::*Fn)(const T*, const T*, T*, size_t)>
 Napi::Value binary(const Napi::CallbackInfo& info) {
   Arg<T> a = arrayArg<T>(info, 0);
@@ -154,6 +155,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::add>));
   exports.Set("mulF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::mul>));
   exports.Set("mulF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::mul>));
+  exports.Set("subF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::sub>));
+  exports.Set("subF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::sub>));
+  exports.Set("sigmoidGradF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::sigmoidGrad>));
+  exports.Set("sigmoidGradF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::sigmoidGrad>));
+  exports.Set("tanhGradF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::tanhGrad>));
+  exports.Set("tanhGradF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::tanhGrad>));
   exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads));
   exports.Set("info", Napi::Function::New(env, getInfo));
   return exports;

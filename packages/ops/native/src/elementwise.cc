@@ -6,13 +6,21 @@ namespace loom {
   ATTR static void NAME##_##SUFFIX(const T* x, T* out, size_t n) { NAME##Loop<T>(x, out, n); }
 #define LOOM_BINARY(NAME, T, SUFFIX, ATTR) \
   ATTR static void NAME##_##SUFFIX(const T* a, const T* b, T* out, size_t n) { NAME##Loop<T>(a, b, out, n); }
-#define LOOM_SET(T, SUFFIX, ATTR) \
-  LOOM_UNARY(exp, T, SUFFIX, ATTR)    \
-  LOOM_UNARY(tanh, T, SUFFIX, ATTR)   \
-  LOOM_UNARY(sigmoid, T, SUFFIX, ATTR) \
-  LOOM_BINARY(add, T, SUFFIX, ATTR)   \
-  LOOM_BINARY(mul, T, SUFFIX, ATTR)
-#define LOOM_TABLE(SUFFIX) {exp_##SUFFIX, tanh_##SUFFIX, sigmoid_##SUFFIX, add_##SUFFIX, mul_##SUFFIX}
+// No FMA contraction in the activation backwards, whose float64 results must equal JS's bit for bit (see
+// elementwise.h). Only there: exp's polynomial keeps its FMAs.
+#define LOOM_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#define LOOM_SET(T, SUFFIX, ATTR)                            \
+  LOOM_UNARY(exp, T, SUFFIX, ATTR)                           \
+  LOOM_UNARY(tanh, T, SUFFIX, ATTR)                          \
+  LOOM_UNARY(sigmoid, T, SUFFIX, ATTR)                       \
+  LOOM_BINARY(add, T, SUFFIX, ATTR)                          \
+  LOOM_BINARY(mul, T, SUFFIX, ATTR)                          \
+  LOOM_BINARY(sub, T, SUFFIX, ATTR)                          \
+  LOOM_BINARY(sigmoidGrad, T, SUFFIX, ATTR LOOM_NO_CONTRACT) \
+  LOOM_BINARY(tanhGrad, T, SUFFIX, ATTR LOOM_NO_CONTRACT)
+#define LOOM_TABLE(SUFFIX)                                                                                      \
+  {exp_##SUFFIX, tanh_##SUFFIX, sigmoid_##SUFFIX, add_##SUFFIX, mul_##SUFFIX, sub_##SUFFIX, sigmoidGrad_##SUFFIX, \
+   tanhGrad_##SUFFIX}
 
 LOOM_SET(float, f32_sse2, )
 LOOM_SET(double, f64_sse2, )

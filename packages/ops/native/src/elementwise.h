@@ -127,6 +127,31 @@ LOOM_INLINE void mulLoop(const T* a, const T* b, T* out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = a[i] * b[i];
 }
 
+template <typename T>
+LOOM_INLINE void subLoop(const T* a, const T* b, T* out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = a[i] - b[i];
+}
+
+// The activation backwards compute in double for both dtypes, in the JS kernels' order: JS computes float32 inputs
+// in double and rounds once on store, so this gives the same bits (a float-only 1 − y·y loses up to ~1e-4 relative
+// to cancellation near |y| = 1). Their instantiations are compiled with fp-contract=off (elementwise.cc): an FMA in
+// 1 − y·y would round once where JS rounds twice and break float64 parity.
+template <typename T>
+LOOM_INLINE void sigmoidGradLoop(const T* gy, const T* y, T* out, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double g = gy[i], v = y[i];
+    out[i] = (T)(g * v * (1.0 - v));
+  }
+}
+
+template <typename T>
+LOOM_INLINE void tanhGradLoop(const T* gy, const T* y, T* out, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double g = gy[i], v = y[i];
+    out[i] = (T)(g * (1.0 - v * v));
+  }
+}
+
 // One function pointer per kernel and dtype, filled by selectElementwise for the detected instruction set.
 template <typename T>
 struct ElementwiseTable {
@@ -135,6 +160,9 @@ struct ElementwiseTable {
   void (*sigmoid)(const T*, T*, size_t);
   void (*add)(const T*, const T*, T*, size_t);
   void (*mul)(const T*, const T*, T*, size_t);
+  void (*sub)(const T*, const T*, T*, size_t);
+  void (*sigmoidGrad)(const T*, const T*, T*, size_t);
+  void (*tanhGrad)(const T*, const T*, T*, size_t);
 };
 
 ElementwiseTable<float> elementwiseF32(Simd s);
