@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the native parity suite under AddressSanitizer: builds the addon with -fsanitize=address, preloads libasan into
-# Node (which is not built with ASan itself), runs packages/ops/test/native-parity.test.ts, then rebuilds the normal
-# addon. Needs g++ (or clang) with libasan. Usage: scripts/asan.sh [extra vitest args]; FC_RUNS=200 for more cases.
+# Runs the native parity suites under AddressSanitizer: builds the addon with -fsanitize=address, preloads libasan
+# into Node (which is not built with ASan itself), runs native-parity and native-rows-parity, then rebuilds the
+# normal addon. Needs g++ (or clang) with libasan. Usage: scripts/asan.sh [extra vitest args]; FC_RUNS=200 for more cases.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,5 +23,5 @@ fi
 # Leak checking is off: Node and V8 keep memory alive until exit by design, which LeakSanitizer would report.
 # LOOM_REQUIRE_NATIVE=1 makes the suite fail rather than skip if the instrumented addon does not load.
 LD_PRELOAD="$libasan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1" LOOM_REQUIRE_NATIVE=1 \
-  npx vitest run packages/ops/test/native-parity.test.ts "$@"
+  npx vitest run packages/ops/test/native-parity.test.ts packages/ops/test/native-rows-parity.test.ts "$@"
 echo "asan: clean (no AddressSanitizer report above)"

@@ -7,7 +7,7 @@
   "targets": [
     {
       "target_name": "loom_native",
-      "sources": ["src/addon.cc", "src/dispatch.cc", "src/elementwise.cc", "src/gemm.cc", "src/gemm_own.cc"],
+      "sources": ["src/addon.cc", "src/dispatch.cc", "src/elementwise.cc", "src/gemm.cc", "src/gemm_own.cc", "src/rows.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

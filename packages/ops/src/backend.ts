@@ -143,7 +143,7 @@ const kernelNames: Record<keyof Kernels, true> = {
  * const info = backendInfo();
  * info.native.available; // true when the addon is built, e.g. with blas: 'openblas', simd: 'avx2'
  * info.kernels.matmul;   // { impl: 'native', reason: 'native from 1024 multiply-adds (batch·m·n·k), JS below' }
- * info.kernels.sum;      // { impl: 'js', reason: 'no native version' }
+ * info.kernels.max;      // { impl: 'js', reason: 'no native version' }
  * ```
  */
 export function backendInfo(): BackendInfo {
@@ -165,5 +165,7 @@ function thresholdReason(name: NativeKernelName): string {
   if (name === 'matmul') return `native from ${min} multiply-adds (batch·m·n·k), JS below`;
   if (name === 'add' || name === 'mul' || name === 'sub')
     return `native from ${min} elements for equal shapes, a scalar operand or a repeated row${name === 'sub' ? ' (as b)' : ''}, JS otherwise`;
+  if (name === 'copy') return `native from ${min} elements when the copy is equally spaced contiguous rows, JS otherwise`;
+  if (name === 'sum') return `native from ${min} elements for a sum over leading axes (or all), JS otherwise`;
   return `native from ${min} elements, JS below`;
 }

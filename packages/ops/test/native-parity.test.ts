@@ -8,33 +8,12 @@ import { loadNative, nativeThresholds, SCRATCH_CAP, withNative, type NativeAddon
 import { matmulLayoutArb } from './support/arbitraries.js';
 import { expectMatch } from './support/compare.js';
 import { DTYPES, type DTypeCase } from './support/dtypes.js';
-import { prng } from './support/values.js';
+import { fillPlain, fillWide, WIDE_SPECIALS as SPECIALS } from './support/values.js';
 
 const { addon, reason } = loadNative();
 const title = addon ? `native parity (${reason})` : `native parity: SKIPPED, the native addon is unavailable: ${reason}`;
 // The default reporter shows a skipped file without its suite names, so say why once on stderr too.
 if (!addon) console.warn(title);
-
-const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-300, -1e-300, 1e-30, 709.7, 710, -745, -746, 88.7, -103.9];
-
-/** Values for elementwise kernels: mostly [−4, 4], some wide [−800, 800], tiny, and specials. */
-function fillWide<F extends FloatArray>(buf: F, seed: number): F {
-  const next = prng(seed);
-  for (let i = 0; i < buf.length; i++) {
-    const u = next();
-    if (u < 0.08) buf[i] = SPECIALS[Math.floor(next() * SPECIALS.length)]!;
-    else if (u < 0.2) buf[i] = next() * 1600 - 800;
-    else if (u < 0.3) buf[i] = (next() - 0.5) * 1e-6;
-    else buf[i] = next() * 8 - 4;
-  }
-  return buf;
-}
-
-function fillPlain<F extends FloatArray>(buf: F, seed: number): F {
-  const next = prng(seed);
-  for (let i = 0; i < buf.length; i++) buf[i] = next() * 4 - 2;
-  return buf;
-}
 
 /** Lengths around and away from multiples of every SIMD width (4, 8, 16 lanes), including 0 and 1. */
 const lengthArb = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 41, max: 600 }));
@@ -119,9 +98,13 @@ describe.skipIf(!addon)(title, () => {
     });
 
     describe.each(['add', 'sub', 'mul'] as const)('%s (a row repeated over leading axes, as a bias over a batch)', (name) => {
+      // Rows of 64 or more elements and 256 or more in all take the single-call native row kernel; the rest, JS.
       const shapes = fc.record({
-        lead: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 2 }),
-        tail: fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 2 }),
+        lead: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 2 }),
+        tail: fc.oneof(
+          fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 2 }),
+          fc.tuple(fc.integer({ min: 60, max: 300 })),
+        ),
         ones: fc.integer({ min: 0, max: 2 }),
         rowFirst: fc.boolean(),
       });
@@ -238,7 +221,7 @@ describe.skipIf(!addon)(title, () => {
     expect(() => native.expF64(new Float32Array(3) as unknown as Float64Array, new Float64Array(3))).toThrow(TypeError);
   });
 
-  it('withNative sends large same-shape, scalar and row calls to native and everything else to JS', () => {
+  it('withNative sends large same-shape, scalar, row, row-copy and leading-sum calls to native and the rest to JS', () => {
     const calls: string[] = [];
     const spy = new Proxy(native, {
       get: (target, key: string) => {
@@ -260,9 +243,11 @@ describe.skipIf(!addon)(title, () => {
     k.mul(a.subarray(0, 3), [3], one, [1], new Float64Array(3), [3]); // a scalar, but small: JS
     const huge = fillPlain(new Float64Array(2 * SCRATCH_CAP + 1), 4);
     k.mul(one, [1, 1], huge, [huge.length], new Float64Array(huge.length), [1, huge.length]); // in 3 chunks
-    k.add(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // a row: native, per row
-    k.sub(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // x − row: native, per row
-    k.sub(a.subarray(0, 64), [64], a, [rows, 64], out(), [rows, 64]); // row − x: JS (byRows computes x ∘ row)
+    k.add(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // a row: native, one call for all rows
+    k.sub(a, [rows, 64], a.subarray(0, 64), [64], out(), [rows, 64]); // x − row: native, one call
+    k.mul(a.subarray(0, 64), [64], a, [rows, 64], out(), [rows, 64]); // row · x: native, swapped (commutative)
+    k.sub(a.subarray(0, 64), [64], a, [rows, 64], out(), [rows, 64]); // row − x: JS (subRow computes x − row)
+    k.add(a, [2 * rows, 32], a.subarray(0, 32), [32], out(), [2 * rows, 32]); // rows shorter than 64: JS
     k.add(a, [rows, 64], a.subarray(0, rows), [rows, 1], out(), [rows, 64]); // a column: JS
     k.add(a.subarray(0, 3), [3], a.subarray(0, 3), [3], new Float64Array(3), [3]);
     k.tanh(a, out());
@@ -273,16 +258,40 @@ describe.skipIf(!addon)(title, () => {
     const l: MatmulLayout = { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: true, strideA: 0, strideB: 0 };
     k.matmul(fillPlain(new Float64Array(4096), 2), fillPlain(new Float64Array(4096), 3), new Float64Array(4096), l);
     k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), { ...l, m: 2, n: 2, k: 2 });
+    // copy: r rows of 64 out of [r, 256], as a gate out of [B, 4H].
+    const r = Math.ceil(nativeThresholds.copy / 64);
+    const wide = fillPlain(new Float64Array(2 * r * 256 + 8), 5);
+    const gate = { offset: 64, strides: [256, 1] };
+    const packed = { offset: 0, strides: [64, 1] };
+    k.copy(wide, gate, out(), packed, [r, 64]); // equally spaced rows: native
+    k.copy(wide, { offset: 3, strides: [0, 1] }, out(), packed, [r, 64]); // one row expanded (stride 0): native
+    k.copy(wide, gate, out(), packed, [r - 1, 64]); // small: JS
+    k.copy(wide, packed, out(), packed, [r, 64]); // one contiguous run: JS (a single set)
+    k.copy(wide, gate, out(), { offset: 0, strides: [1, r] }, [r, 64]); // transposed into dst: JS
+    k.copy(wide, { offset: 0, strides: [r * 256 + 8, 256, 1] }, new Float64Array(2 * r * 64), packed, [2, r, 64]); // 2 outer axes: JS
+    // sum: leading prefixes (or all axes) at or above the threshold: native.
+    const s = nativeThresholds.sum;
+    const x = fillPlain(new Float64Array(s), 6);
+    k.sum(x, [s / 64, 64], [0], new Float64Array(64));
+    k.sum(x, [s / 64, 8, 8], [0, 1], new Float64Array(8));
+    k.sum(x, [s / 64, 64], [0, 1], new Float64Array(1));
+    k.sum(x, [s / 64, 64], [1], new Float64Array(s / 64)); // not a leading prefix: JS
+    k.sum(x, [s / 64, 64], [], new Float64Array(s)); // no axes: JS
+    k.sum(x.subarray(0, s - 1), [s - 1], [0], new Float64Array(1)); // small: JS
     expect(calls).toEqual([
       'addF64',
       'addF64',
       'subF64',
       ...Array<string>(3).fill('mulF64'),
-      ...Array<string>(rows).fill('addF64'),
-      ...Array<string>(rows).fill('subF64'),
+      'addRowF64',
+      'subRowF64',
+      'mulRowF64',
       'tanhF64',
       'sigmoidGradF64',
       'matmulF64',
+      'copyRowsF64',
+      'copyRowsF64',
+      ...Array<string>(3).fill('sumLeadingF64'),
     ]);
   });
 });

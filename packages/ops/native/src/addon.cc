@@ -3,8 +3,11 @@
 // thresholds live in TypeScript (packages/ops/src/native.ts); these entry points serve every size.
 #include <napi.h>
 
+#include <cstdint>
+
 #include "elementwise.h"
 #include "gemm.h"
+#include "rows.h"
 
 namespace loom {
 namespace {
@@ -12,6 +15,8 @@ namespace {
 const Simd simd = detectSimd();
 const ElementwiseTable<float> ew32 = elementwiseF32(simd);
 const ElementwiseTable<double> ew64 = elementwiseF64(simd);
+const RowsTable<float> rows32 = rowsF32(simd);
+const RowsTable<double> rows64 = rowsF64(simd);
 
 template <typename T>
 const ElementwiseTable<T>& table();
@@ -19,6 +24,13 @@ template <>
 const ElementwiseTable<float>& table<float>() { return ew32; }
 template <>
 const ElementwiseTable<double>& table<double>() { return ew64; }
+
+template <typename T>
+const RowsTable<T>& rowsTable();
+template <>
+const RowsTable<float>& rowsTable<float>() { return rows32; }
+template <>
+const RowsTable<double>& rowsTable<double>() { return rows64; }
 
 template <typename T>
 struct Arg {
@@ -122,6 +134,105 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Argument `i` as a non-negative integer (an offset, stride or size) in *out; otherwise false, with a RangeError
+// saying `message` pending. 2^53 − 1 bounds it so that the double held it exactly.
+bool indexArg(const Napi::CallbackInfo& info, size_t i, const char* message, uint64_t* out) {
+  if (i >= info.Length() || !info[i].IsNumber()) {
+    rangeError(info, message);
+    return false;
+  }
+  const double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != (double)(uint64_t)d) {
+    rangeError(info, message);
+    return false;
+  }
+  *out = (uint64_t)d;
+  return true;
+}
+
+// Whether rows starting at offset, offset + stride, … (rows of them, each width long; rows, width ≥ 1) all end within
+// length. Every step is checked for overflow, so no huge stride can wrap around into range.
+bool rowsFit(size_t length, uint64_t offset, uint64_t stride, uint64_t rows, uint64_t width) {
+  uint64_t end;
+  if (__builtin_mul_overflow(rows - 1, stride, &end) || __builtin_add_overflow(end, offset, &end) ||
+      __builtin_add_overflow(end, width, &end))
+    return false;
+  return end <= (uint64_t)length;
+}
+
+// (src, srcOffset, srcRowStride, dst, dstOffset, dstRowStride, rows, width): copies row r of `width` elements from
+// src[srcOffset + r·srcRowStride] to dst[dstOffset + r·dstRowStride]. Assumes src and dst do not overlap (see
+// copyRows in rows.h).
+template <typename T>
+Napi::Value copyRowsFn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Arg<T> src = arrayArg<T>(info, 0);
+  if (!src.ok) return env.Undefined();
+  Arg<T> dst = arrayArg<T>(info, 3);
+  if (!dst.ok) return env.Undefined();
+  uint64_t v[6];
+  const size_t at[6] = {1, 2, 4, 5, 6, 7};
+  for (int i = 0; i < 6; i++) {
+    if (!indexArg(info, at[i], "copyRows: offsets, strides, rows and width must be non-negative integers", &v[i]))
+      return env.Undefined();
+  }
+  const uint64_t srcOffset = v[0], srcStride = v[1], dstOffset = v[2], dstStride = v[3], rows = v[4], width = v[5];
+  if (rows == 0 || width == 0) return env.Undefined();
+  if (!rowsFit(src.length, srcOffset, srcStride, rows, width) ||
+      !rowsFit(dst.length, dstOffset, dstStride, rows, width)) {
+    rangeError(info, "copyRows: a row falls outside its buffer");
+    return env.Undefined();
+  }
+  copyRows<T>(src.data + srcOffset, srcStride, dst.data + dstOffset, dstStride, rows, width);
+  return env.Undefined();
+}
+
+// (x, rows, width, out): out[i] = Σ_r x[r·width + i] for i < width, added in double in the JS kernel's order (see
+// rows.h), so the result equals JS's bit for bit. Width 1 is a full sum, as JS's sumRun.
+template <typename T>
+Napi::Value sumLeadingFn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Arg<T> x = arrayArg<T>(info, 0);
+  if (!x.ok) return env.Undefined();
+  Arg<T> out = arrayArg<T>(info, 3);
+  if (!out.ok) return env.Undefined();
+  uint64_t rows, width, size;
+  const char* message = "sumLeading: rows and width must be non-negative integers";
+  if (!indexArg(info, 1, message, &rows) || !indexArg(info, 2, message, &width)) return env.Undefined();
+  if (__builtin_mul_overflow(rows, width, &size) || size > (uint64_t)x.length || width > (uint64_t)out.length) {
+    rangeError(info, "sumLeading: a buffer is too short for rows × width");
+    return env.Undefined();
+  }
+  if (width == 1) out.data[0] = (T)rowsTable<T>().sumRun(x.data, rows);
+  else if (width > 1) rowsTable<T>().sumLeading(x.data, rows, width, out.data);
+  return env.Undefined();
+}
+
+// (full, row, out): out[r·w + i] = f(full[r·w + i], row[i]) for every row r of out, w = row.length, in one call (a
+// bias over a batch); each row runs the SIMD same-shape loop.
+template <typename T, void (*ElementwiseTable<T>::*Fn)(const T*, const T*, T*, size_t)>
+Napi::Value byRow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Arg<T> full = arrayArg<T>(info, 0);
+  if (!full.ok) return env.Undefined();
+  Arg<T> row = arrayArg<T>(info, 1);
+  if (!row.ok) return env.Undefined();
+  Arg<T> out = arrayArg<T>(info, 2);
+  if (!out.ok) return env.Undefined();
+  if (out.length == 0) return env.Undefined();
+  if (row.length == 0 || out.length % row.length != 0) {
+    rangeError(info, "row kernel: the output length is not a multiple of the row length");
+    return env.Undefined();
+  }
+  if (full.length < out.length) {
+    rangeError(info, "input shorter than output");
+    return env.Undefined();
+  }
+  const size_t w = row.length;
+  for (size_t o = 0; o < out.length; o += w) (table<T>().*Fn)(full.data + o, row.data, out.data + o, w);
+  return env.Undefined();
+}
+
 Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsNumber()) {
     rangeError(info, "setNumThreads: expected a number");
@@ -161,6 +272,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sigmoidGradF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::sigmoidGrad>));
   exports.Set("tanhGradF32", Napi::Function::New(env, binary<float, &ElementwiseTable<float>::tanhGrad>));
   exports.Set("tanhGradF64", Napi::Function::New(env, binary<double, &ElementwiseTable<double>::tanhGrad>));
+  exports.Set("copyRowsF32", Napi::Function::New(env, copyRowsFn<float>));
+  exports.Set("copyRowsF64", Napi::Function::New(env, copyRowsFn<double>));
+  exports.Set("sumLeadingF32", Napi::Function::New(env, sumLeadingFn<float>));
+  exports.Set("sumLeadingF64", Napi::Function::New(env, sumLeadingFn<double>));
+  exports.Set("addRowF32", Napi::Function::New(env, byRow<float, &ElementwiseTable<float>::add>));
+  exports.Set("addRowF64", Napi::Function::New(env, byRow<double, &ElementwiseTable<double>::add>));
+  exports.Set("mulRowF32", Napi::Function::New(env, byRow<float, &ElementwiseTable<float>::mul>));
+  exports.Set("mulRowF64", Napi::Function::New(env, byRow<double, &ElementwiseTable<double>::mul>));
+  exports.Set("subRowF32", Napi::Function::New(env, byRow<float, &ElementwiseTable<float>::sub>));
+  exports.Set("subRowF64", Napi::Function::New(env, byRow<double, &ElementwiseTable<double>::sub>));
   exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads));
   exports.Set("info", Napi::Function::New(env, getInfo));
   return exports;

@@ -115,7 +115,8 @@ function argmaxRow(x: FloatArray, i: number, s: number, n: number): number {
   return bestIndex;
 }
 
-function isLeadingPrefix(axes: readonly number[]): boolean {
+/** Whether `axes` are the first `axes.length` axes (at least one): the case `sumLeading` serves. */
+export function isLeadingPrefix(axes: readonly number[]): boolean {
   return axes.length > 0 && axes.every((a, i) => a === i);
 }
 
