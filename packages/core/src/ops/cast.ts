@@ -1,9 +1,10 @@
 import type { DType } from '@loom/ops';
-import { alloc, toTensors, type TensorLike } from '../convert.js';
+import { toTensors, type TensorLike } from '../convert.js';
 import { definePrimitive, type InputGrads } from '../define.js';
 import { DTypeError } from '../errors.js';
 import { real, type Pick } from '../check.js';
 import type { Tensor } from '../tensor.js';
+import { allocUnset } from '../memory.js';
 
 /**
  * The same values in another dtype (float64 → float32 rounds to nearest). Casting to the same dtype copies nothing.
@@ -25,7 +26,7 @@ export const cast = definePrimitive({
   },
   forward: (_k, [x], dtype) => {
     if (x!.dtype === dtype) return { data: x!.data, shape: x!.shape };
-    const out = alloc(dtype, x!.size);
+    const out = allocUnset(dtype, x!.size);
     out.set(x!.data);
     return { data: out, shape: x!.shape };
   },

@@ -1,7 +1,8 @@
-import { alloc, broadcastAll, toTensors, type TensorLike } from '../convert.js';
+import { broadcastAll, toTensors, type TensorLike } from '../convert.js';
 import { definePrimitive, type InputGrads } from '../define.js';
 import { mask, real } from '../check.js';
 import { sizeOf } from '@loom/ops';
+import { allocUnset } from '../memory.js';
 
 /**
  * Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast together.
@@ -27,7 +28,7 @@ export const where = definePrimitive({
     };
   },
   forward: (k, [c, a, b], shape) => {
-    const out = alloc(a!.dtype, sizeOf(shape));
+    const out = allocUnset(a!.dtype, sizeOf(shape));
     k.where(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
     return { data: out, shape };
   },

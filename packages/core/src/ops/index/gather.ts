@@ -1,10 +1,11 @@
 import { sizeOf } from '@loom/ops';
-import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
+import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { scatterAdd } from './scatter-add.js';
 import { splitAt, toIndices, type Indices } from './_indices.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Takes entries of `x` along `axis` (0 by default) at `indices` (NumPy's `take`, PyTorch's `index_select` for
@@ -29,7 +30,7 @@ export const gather = definePrimitive({
   },
   forward: (k, [x], { axis, index, shape }) => {
     const [outer, size, inner] = splitAt(x!.shape, axis);
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.gather(x!.data, outer, size, inner, index, out);
     return { data: out, shape };
   },

@@ -1,9 +1,10 @@
 import { sizeOf } from '@loom/ops';
-import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
+import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { ValueError, fmtShape } from '../../errors.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Index of the first maximum along `axis` (the last axis when absent), as a float tensor. Not differentiable.
@@ -23,7 +24,7 @@ export const argmax = definePrimitive({
     return { inputs: [t!], attrs: { axis: a, shape } };
   },
   forward: (k, [x], { axis, shape }) => {
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.argmax(x!.data, x!.shape, axis, out);
     return { data: out, shape };
   },

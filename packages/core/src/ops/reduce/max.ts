@@ -1,5 +1,4 @@
 import { sizeOf } from '@loom/ops';
-import { alloc } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -9,6 +8,7 @@ import { mul } from '../binary/mul.js';
 import { reshape } from '../shape/reshape.js';
 import { randomAxes, reduceArgs } from './_axes.js';
 import { sum } from './sum.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Maximum over `axis` (one, several, or all when absent); NaN wins. `keepDims` keeps reduced axes as size 1.
@@ -24,7 +24,7 @@ export const max = definePrimitive({
   name: 'max',
   prepare: reduceArgs,
   forward: (k, [x], { axes, shape }) => {
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.max(x!.data, x!.shape, axes, out);
     return { data: out, shape };
   },

@@ -1,11 +1,11 @@
 import { sizeOf } from '@loom/ops';
-import { alloc } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { expand } from '../shape/expand.js';
 import { reshape } from '../shape/reshape.js';
 import { randomAxes, reduceArgs } from './_axes.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Sum over `axis` (one, several, or all when absent); `keepDims` keeps reduced axes as size 1.
@@ -22,7 +22,7 @@ export const sum = definePrimitive({
   name: 'sum',
   prepare: reduceArgs,
   forward: (k, [x], { axes, shape }) => {
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.sum(x!.data, x!.shape, axes, out);
     return { data: out, shape };
   },

@@ -1,10 +1,11 @@
 import { sizeOf, stridesOf } from '@loom/ops';
-import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
+import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { slice } from './slice.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Joins tensors along an existing `axis` (0 by default); all other sizes must agree.
@@ -40,7 +41,7 @@ export const concat = definePrimitive({
     return { inputs, attrs: { axis: a, offsets, shape } };
   },
   forward: (k, inputs, { axis, offsets, shape }) => {
-    const out = alloc(inputs[0]!.dtype, sizeOf(shape));
+    const out = allocUnset(inputs[0]!.dtype, sizeOf(shape));
     const strides = stridesOf(shape);
     inputs.forEach((t, i) => {
       k.copy(t.data, { offset: 0, strides: stridesOf(t.shape) }, out, { offset: offsets[i]! * strides[axis]!, strides }, t.shape);

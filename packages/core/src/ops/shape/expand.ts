@@ -1,9 +1,10 @@
 import { broadcastStrides, sizeOf, stridesOf } from '@loom/ops';
-import { alloc, broadcastAll, checkShape, sameShape, toTensors, type TensorLike } from '../../convert.js';
+import { broadcastAll, checkShape, sameShape, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Broadcasts `x` to `shape` (NumPy's `broadcast_to`): size-1 and missing leading axes repeat.
@@ -27,7 +28,7 @@ export const expand = definePrimitive({
   },
   forward: (k, [x], shape) => {
     if (sameShape(x!.shape, shape)) return { data: x!.data, shape };
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     if (x!.size === 1) return { data: out.fill(x!.data[0]!), shape }; // sum's backward: one value everywhere
     k.copy(x!.data, { offset: 0, strides: broadcastStrides(x!.shape, shape) }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };

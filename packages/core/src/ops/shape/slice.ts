@@ -1,10 +1,11 @@
 import { sizeOf, stridesOf } from '@loom/ops';
-import { alloc, toTensors, type TensorLike } from '../../convert.js';
+import { toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { Placement } from '../../autodiff/placement.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * The box `begin[i] ≤ index < end[i]` of `x`. Negative positions count from the end of the axis, and axes past
@@ -37,7 +38,7 @@ export const slice = definePrimitive({
     // A box that is one run of memory (x[t] of a sequence, a gate of a one-row batch) shares x's elements, as
     // reshape does, instead of copying them.
     if (isOneRun(x!.shape, shape)) return { data: x!.data.subarray(offset, offset + sizeOf(shape)), shape };
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
   },

@@ -1,9 +1,10 @@
 import { sizeOf, stridesOf } from '@loom/ops';
-import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
+import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { definePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
+import { allocUnset } from '../../memory.js';
 
 /**
  * Permutes the axes: output axis i is input axis `perm[i]`. Without `perm`, swaps the last two axes (the matrix
@@ -31,7 +32,7 @@ export const transpose = definePrimitive({
   forward: (k, [x], perm) => {
     const shape = perm.map((a) => x!.shape[a]!);
     const inStrides = stridesOf(x!.shape);
-    const out = alloc(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, sizeOf(shape));
     k.copy(x!.data, { offset: 0, strides: perm.map((a) => inStrides[a]!) }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
   },
