@@ -165,6 +165,7 @@ function thresholdReason(name: NativeKernelName): string {
   if (name === 'matmul') return `native from ${min} multiply-adds (batch·m·n·k), JS below`;
   if (name === 'add' || name === 'mul' || name === 'sub')
     return `native from ${min} elements for equal shapes, a scalar operand or a repeated row${name === 'sub' ? ' (as b)' : ''}, JS otherwise`;
+  if (name === 'neg') return `native from ${min} elements (a mul by −1), JS below`;
   if (name === 'copy') return `native from ${min} elements when the copy is equally spaced contiguous rows, JS otherwise`;
   if (name === 'sum') return `native from ${min} elements for a sum over leading axes (or all), JS otherwise`;
   return `native from ${min} elements, JS below`;

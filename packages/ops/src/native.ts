@@ -92,6 +92,7 @@ export const nativeKernelNames = [
   'add',
   'sub',
   'mul',
+  'neg',
   'copy',
   'sum',
 ] as const;
@@ -109,7 +110,8 @@ export type NativeKernelName = (typeof nativeKernelNames)[number];
  * faster at 256, 8–14× at 8192 (1.4–2.4 µs against 20–21 µs). sigmoidGrad and tanhGrad, which are memory-bound and
  * cheap in JS too, break even near 100–130 and are 2–2.5× faster at 256, 7–14× at 8192 (2.4–3.4 µs against 21–35
  * µs). A row repeated over leading axes (a bias over a batch) is one native call for all rows: 4–10× faster than JS
- * at 128 elements and 11–30× at [32, 1024] (3.6–8.7 µs against 99 µs), where one call per row took 23 µs.
+ * at 128 elements and 11–30× at [32, 1024] (3.6–8.7 µs against 99 µs), where one call per row took 23 µs. neg is
+ * mul by a scratch of −1 (exact: x · −1 = −x in IEEE arithmetic), so it shares mul's threshold.
  *
  * copy (float32 and float64, through withNative) counts the elements of a box of equally spaced contiguous rows: with
  * 4 or more rows it breaks even near 100–130 and is 1.3–2× faster at 256, 2–6× from 1024 (32 rows of 256 out of
@@ -129,6 +131,7 @@ export const nativeThresholds: Readonly<Record<NativeKernelName, number>> = {
   add: 256,
   sub: 256,
   mul: 256,
+  neg: 256,
   copy: 256,
   sum: 512,
 };
@@ -246,7 +249,7 @@ function withScalar<F extends FloatArray>(native: NativeBinary<F>, scratch: F, x
 
 /**
  * Returns `js` with the addon's kernels wrapped over it: each calls native at or above its threshold in
- * {@link nativeThresholds} and the JS kernel below it. add, sub and mul go native for equal shapes, for a scalar
+ * {@link nativeThresholds} and the JS kernel below it. neg is a mul by −1. add, sub and mul go native for equal shapes, for a scalar
  * (one element, any all-ones shape) on either side, and for a row repeated over leading axes, such as a bias over a
  * batch (for sub only as the second operand, all rows in one call); other broadcasts run in JS. copy goes native for
  * a box of equally spaced contiguous rows (two or more), and sum for a sum over leading axes or all of them, which
@@ -290,6 +293,8 @@ export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAd
     };
   };
   const jsMatmul = js.matmul;
+  const mulNative = pick<NativeBinary<F>>('mul');
+  const jsNeg = js.neg;
   const copyRows = pick<NativeCopyRows<F>>('copyRows');
   const jsCopy = js.copy;
   const sumLeading = pick<NativeSumLeading<F>>('sumLeading');
@@ -308,6 +313,7 @@ export function withNative<F extends FloatArray>(js: Kernels<F>, addon: NativeAd
     add: binary('add'),
     sub: binary('sub'),
     mul: binary('mul'),
+    neg: (x, out) => (out.length >= t.neg ? withScalar(mulNative, spread(dtype, -1, out.length) as F, x, out, false) : jsNeg(x, out)),
     // Equally spaced contiguous rows (a gate sliced out of [B, 4H], a gradient placed back) in one call instead of a
     // view and a `set` per row. One contiguous run is a single `set` in JS already; a strided inner axis or a second
     // outer axis stays in JS, where the odometer walks it.

@@ -123,6 +123,16 @@ describe.skipIf(!addon)(title, () => {
       });
     });
 
+    const negLength = fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: SCRATCH_CAP - 9, max: 2 * SCRATCH_CAP + 9 }));
+    test.prop([negLength, fc.integer()])('neg (a mul by −1 through withNative) matches JS exactly, with specials', (length, seed) => {
+      const x = fillWide(dt.alloc(length), seed);
+      const want = dt.alloc(length);
+      js.neg(x, want);
+      const got = dt.alloc(length).fill(12345);
+      withNative(js, native, dt.name).neg(x, got);
+      expectMatch(got, want);
+    });
+
     describe.each(['add', 'sub', 'mul'] as const)('%s (a scalar on either side, through withNative)', (name) => {
       const t = nativeThresholds[name];
       const near = (at: number) => fc.integer({ min: Math.max(0, at - 9), max: at + 9 });
