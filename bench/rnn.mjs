@@ -81,15 +81,31 @@ function rssChild(cellName) {
   emit({ kind: 'rss', sys, cell: cellName, cfg: 'b', base_mb: round(base), peak_mb: round(peak), above_base_mb: round(peak - base) });
 }
 
-/** RSS after warm-up and after many more steps of config a (with a full GC before each reading when exposed). */
-function rssGrowthChild(cellName, steps) {
+/**
+ * RSS of config-a training, read ten times over `steps` (each reading after a full GC, when exposed, and a pause that
+ * lets V8 free the swept array buffers). A settled reading still moves between levels some 30 MB apart, depending
+ * on whether the allocator has handed freed arrays back to the OS, so each half is summarised by its lowest reading.
+ * `growth_mb` compares the halves: a leak grows with the number of steps, while the allocator's warm-up (from the
+ * reading after 20 steps to the first half's level, `warmup_rise_mb`) happens once.
+ */
+async function rssGrowthChild(cellName, steps) {
   const step = setup(cellName, 'a');
-  const settle = () => (globalThis.gc?.(), rssMb());
+  const settle = async () => {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    globalThis.gc?.();
+    return rssMb();
+  };
   for (let i = 0; i < 20; i++) step();
-  const early = settle();
+  const early = await settle();
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  const late = settle();
+  const readings = [];
+  for (let r = 0; r < 10; r++) {
+    for (let i = Math.floor((r * steps) / 10); i < Math.floor(((r + 1) * steps) / 10); i++) step();
+    readings.push(await settle());
+  }
+  const ms = (performance.now() - t0 - 1000) / steps; // minus the ten pauses
+  const [first, second] = [Math.min(...readings.slice(0, 5)), Math.min(...readings.slice(5))];
   emit({
     kind: 'rss',
     what: 'growth',
@@ -98,9 +114,12 @@ function rssGrowthChild(cellName, steps) {
     cfg: 'a',
     steps,
     after_warmup_mb: round(early),
-    after_steps_mb: round(late),
-    growth_mb: round(late - early),
-    ms_per_step: round((performance.now() - t0) / steps),
+    first_half_mb: round(first),
+    second_half_mb: round(second),
+    readings_mb: readings.map(round),
+    warmup_rise_mb: round(first - early),
+    growth_mb: round(second - first),
+    ms_per_step: round(ms),
   });
 }
 
@@ -167,7 +186,7 @@ function runChild(mode, extra = []) {
 
 async function main() {
   if (args[0] === '--child-rss') return rssChild(args[1] ?? 'LSTM');
-  if (args[0] === '--child-growth') return rssGrowthChild(args[1] ?? 'LSTM', Number(args[2] ?? 500));
+  if (args[0] === '--child-growth') return await rssGrowthChild(args[1] ?? 'LSTM', Number(args[2] ?? 500));
 
   const cfgs = [...(env.LOOM_BENCH_CFGS ?? 'ab')];
   const cells = (env.LOOM_BENCH_CELLS ?? 'LSTM').split(',').map((s) => s.trim());
