@@ -91,6 +91,22 @@ Napi::Value binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Argument `i` as a non-negative integer (an offset, stride or size) in *out; otherwise false, with a RangeError
+// saying `message` pending. 2^53 − 1 bounds it so that the double held it exactly.
+bool indexArg(const Napi::CallbackInfo& info, size_t i, const char* message, uint64_t* out) {
+  if (i >= info.Length() || !info[i].IsNumber()) {
+    rangeError(info, message);
+    return false;
+  }
+  const double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != (double)(uint64_t)d) {
+    rangeError(info, message);
+    return false;
+  }
+  *out = (uint64_t)d;
+  return true;
+}
+
 // (a, b, out, batch, m, n, k, transA, transB, strideA, strideB): the MatmulLayout contract of kernels.ts. With
 // Blas false the own GEMM serves even in an OpenBLAS build (for the parity tests).
 template <typename T, bool Blas>
@@ -102,18 +118,11 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   if (!b.ok) return env.Undefined();
   Arg<T> out = arrayArg<T>(info, 2);
   if (!out.ok) return env.Undefined();
-  double d[6];
-  const size_t numberArgs[6] = {3, 4, 5, 6, 9, 10};
+  uint64_t d[6];
+  const size_t at[6] = {3, 4, 5, 6, 9, 10};
   for (int i = 0; i < 6; i++) {
-    if (info.Length() <= numberArgs[i] || !info[numberArgs[i]].IsNumber()) {
-      rangeError(info, "matmul: batch, m, n, k, strideA and strideB must be numbers");
+    if (!indexArg(info, at[i], "matmul: batch, m, n, k, strideA and strideB must be non-negative integers", &d[i]))
       return env.Undefined();
-    }
-    d[i] = info[numberArgs[i]].As<Napi::Number>().DoubleValue();
-    if (!(d[i] >= 0 && d[i] <= 9007199254740991.0) || d[i] != (double)(long)d[i]) {
-      rangeError(info, "matmul: sizes and strides must be non-negative integers");
-      return env.Undefined();
-    }
   }
   const long batch = (long)d[0], m = (long)d[1], n = (long)d[2], k = (long)d[3], sa = (long)d[4], sb = (long)d[5];
   const bool ta = info.Length() > 7 && info[7].ToBoolean().Value();
@@ -134,21 +143,6 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Argument `i` as a non-negative integer (an offset, stride or size) in *out; otherwise false, with a RangeError
-// saying `message` pending. 2^53 − 1 bounds it so that the double held it exactly.
-bool indexArg(const Napi::CallbackInfo& info, size_t i, const char* message, uint64_t* out) {
-  if (i >= info.Length() || !info[i].IsNumber()) {
-    rangeError(info, message);
-    return false;
-  }
-  const double d = info[i].As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= 9007199254740991.0) || d != (double)(uint64_t)d) {
-    rangeError(info, message);
-    return false;
-  }
-  *out = (uint64_t)d;
-  return true;
-}
 
 // Whether rows starting at offset, offset + stride, … (rows of them, each width long; rows, width ≥ 1) all end within
 // length. Every step is checked for overflow, so no huge stride can wrap around into range.
