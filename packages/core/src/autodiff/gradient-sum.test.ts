@@ -82,6 +82,23 @@ describe('gradient sums of partial, tiling and overlapping placements', () => {
     expect(Array.from(x.grad!.data)).toEqual(want);
   });
 
+  // Row boxes (whole on the other axis) take the sorted-interval check; a box cut on both axes switches to the scan.
+  const rows = fc.array(fc.tuple(fc.nat(11), fc.nat(4)), { minLength: 1, maxLength: 30 });
+  test.prop([rows, fc.boolean()])('row boxes in any order, disjoint or not, also equal the coverage count', (spans, cut) => {
+    const x = randn([12, 3], f64);
+    const f = (v: Tensor) => {
+      const parts = spans.map(([b, n]) => sum(slice(v, [b], [b + n])));
+      if (cut) parts.push(sum(slice(v, [2, 1], [5, 2]))); // cut on both axes: overlaps are found by the scan
+      return parts.reduce((a, c) => add(a, c));
+    };
+    const want = Array.from({ length: 36 }, (_, i) => {
+      const [r, c] = [Math.floor(i / 3), i % 3];
+      const inRows = spans.filter(([b, n]) => r >= b && r < Math.min(b + n, 12)).length;
+      return inRows + (cut && r >= 2 && r < 5 && c === 1 ? 1 : 0);
+    });
+    expect(Array.from(grad(f)(x).data)).toEqual(want);
+  });
+
   it('boxes with gaps between them are differentiable twice (the recorded path concatenates zeros into the gaps)', () => {
     const rows = (x: Tensor) => add(sum(tanh(slice(x, [1], [2]))), sum(mul(slice(x, [3], [5]), slice(x, [3], [5]))));
     expect(gradgradcheck(rows, [randn([6, 3], f64)])).toBe(true);

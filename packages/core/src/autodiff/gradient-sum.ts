@@ -8,7 +8,7 @@ import { matmul } from '../ops/linalg/matmul.js';
 import { concat } from '../ops/shape/concat.js';
 import { pad } from '../ops/shape/pad.js';
 import { Tensor } from '../tensor.js';
-import { Placement } from './placement.js';
+import { Placement, PlacedBoxes } from './placement.js';
 import { ProductGradient } from './product-gradient.js';
 
 /** What a backward rule may hand the tape for one input. */
@@ -31,7 +31,7 @@ export class GradientSum {
   /** Recorded sweeps only: placements per tensor, made dense together (see {@link placedSum}) when read. */
   private readonly placed = new Map<Vertex, Placement[]>();
   /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
-  private readonly zeroBoxes = new Map<Tensor, Placement[]>();
+  private readonly zeroBoxes = new Map<Tensor, PlacedBoxes>();
 
   constructor(private readonly recorded: boolean) {}
 
@@ -63,9 +63,8 @@ export class GradientSum {
       const fresh = previous === undefined;
       const target = previous !== undefined && this.owned.has(previous) ? previous : this.own(previous, g.shape, dtype, v);
       // Boxes placed into zeros that no other box has touched (the pieces of a split) are copied, not added.
-      const placed = fresh ? this.zeroBoxes.set(target, []).get(target) : this.zeroBoxes.get(target);
-      if (placed !== undefined && !placed.some((p) => overlaps(p, g))) {
-        placed.push(g);
+      const placed = fresh ? this.zeroBoxes.set(target, new PlacedBoxes()).get(target) : this.zeroBoxes.get(target);
+      if (placed !== undefined && placed.tryAdd(g)) {
         copyInto(target, g);
       } else {
         this.zeroBoxes.delete(target);
@@ -198,10 +197,6 @@ function splitAxis(boxes: readonly Placement[]): number {
     }
   }
   return axis < 0 && boxes[0]!.shape.length > 0 ? 0 : axis;
-}
-
-function overlaps(p: Placement, q: Placement): boolean {
-  return p.start.every((s, i) => s < q.start[i]! + q.grad.shape[i]! && q.start[i]! < s + p.grad.shape[i]!);
 }
 
 /** target[box] = placement.grad, in place, for a box that holds zeros. */

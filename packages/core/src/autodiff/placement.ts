@@ -18,3 +18,68 @@ export class Placement {
     readonly shape: Shape,
   ) {}
 }
+
+/**
+ * The one axis on which `p`'s box is not whole (its extent there is a slice), 0 for a box that is whole everywhere,
+ * and −1 for a box cut on several axes or a scalar.
+ */
+export function boxAxis(p: Placement): number {
+  let axis = -1;
+  for (let i = 0; i < p.shape.length; i++) {
+    if (p.start[i] === 0 && p.grad.shape[i] === p.shape[i]) continue;
+    if (axis >= 0) return -1;
+    axis = i;
+  }
+  return axis < 0 && p.shape.length > 0 ? 0 : axis;
+}
+
+/**
+ * The boxes placed so far into one gradient buffer that began as zeros, to tell whether a new box overlaps any of
+ * them (then it must be added, not copied). While every box is whole on all axes but one, as the T steps of a
+ * sequence or the pieces of a split are, their extents on that axis are kept sorted and a check is a binary search:
+ * a linear scan would make T placements cost O(T²) comparisons. Other boxes fall back to the scan.
+ */
+export class PlacedBoxes {
+  private readonly boxes: Placement[] = [];
+  /** The shared axis while there is one; −2 before the first box, −1 once boxes are cut on different axes. */
+  private axis = -2;
+  private readonly begins: number[] = [];
+  private readonly ends: number[] = [];
+
+  /** Records `p` and returns true if it overlaps none of the boxes so far; returns false (recording nothing) if it does. */
+  tryAdd(p: Placement): boolean {
+    const axis = boxAxis(p);
+    if (this.axis === -2 && axis >= 0) this.axis = axis;
+    if (this.axis >= 0 && axis === this.axis) {
+      const begin = p.start[axis]!;
+      const end = begin + p.grad.shape[axis]!;
+      if (end > begin) {
+        let lo = 0;
+        let hi = this.begins.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.begins[mid]! < begin) lo = mid + 1;
+          else hi = mid;
+        }
+        if ((lo > 0 && this.ends[lo - 1]! > begin) || (lo < this.begins.length && this.begins[lo]! < end)) return false;
+        this.begins.splice(lo, 0, begin);
+        this.ends.splice(lo, 0, end);
+      }
+      this.boxes.push(p);
+      return true;
+    }
+    this.axis = -1;
+    if (this.boxes.some((q) => overlaps(p, q))) return false;
+    this.boxes.push(p);
+    return true;
+  }
+}
+
+/** Whether two boxes in one buffer share an element. */
+export function overlaps(p: Placement, q: Placement): boolean {
+  for (let i = 0; i < p.start.length; i++) {
+    const [ps, qs] = [p.start[i]!, q.start[i]!];
+    if (!(ps < qs + q.grad.shape[i]! && qs < ps + p.grad.shape[i]!)) return false;
+  }
+  return true;
+}
