@@ -6,14 +6,15 @@ import { Tensor } from '../tensor.js';
 const EMPTY_F32 = new Float32Array(0);
 const EMPTY_F64 = new Float64Array(0);
 
+// The class is made on first use: this module and tensor.ts import each other, so Tensor is not ready when this one
+// loads. (Extending a local copy of the binding, not the import itself, is what vitest's module transform accepts.)
+let Stub: (new (of: Tensor) => Tensor) | undefined;
+
 /**
  * What a tape record holds in place of an input its backward rule does not read: a tensor with the input's shape,
  * dtype, node and `requiresGrad`, which is all the tape and the rule need, but not its elements, so they can be
  * freed. Reading the elements is a bug in the primitive's `saves`, and throws rather than computing with nothing.
  */
-// Made on first use: this module and tensor.ts import each other, so Tensor is not ready when this one loads.
-let Stub: (new (of: Tensor) => Tensor) | undefined;
-
 function makeStub(of: Tensor): Tensor {
   if (Stub === undefined) {
     const Base = Tensor;
