@@ -84,7 +84,7 @@ export { cast } from './ops/cast.js';
 
 // Composites: plain functions of the primitives above.
 export { sumTo } from './ops/reduce/sum-to.js';
-export { square } from './ops/composite/square.js';
+export { square } from './ops/unary/square.js';
 export { mean } from './ops/composite/mean.js';
 export { variance, type VarianceOptions } from './ops/composite/variance.js';
 export { min } from './ops/composite/min.js';

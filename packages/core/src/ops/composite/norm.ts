@@ -7,7 +7,7 @@ import { sqrt } from '../unary/sqrt.js';
 import { where } from '../where.js';
 import { sum } from '../reduce/sum.js';
 import { checkReduction, randomAxes, type Axes } from '../reduce/_axes.js';
-import { square } from './square.js';
+import { square } from '../unary/square.js';
 
 /**
  * Euclidean (L2) norm over `axis` (all axes when absent): √Σx². Its gradient at 0 is 0, as PyTorch's.

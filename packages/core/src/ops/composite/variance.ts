@@ -6,7 +6,7 @@ import { div } from '../binary/div.js';
 import { sub } from '../binary/sub.js';
 import { sum } from '../reduce/sum.js';
 import { checkReduction, randomAxes, type Axes } from '../reduce/_axes.js';
-import { square } from './square.js';
+import { square } from '../unary/square.js';
 import { mean } from './mean.js';
 
 /** Options of {@link variance}. */
