@@ -8,7 +8,7 @@ import { matmul } from '../ops/linalg/matmul.js';
 import { concat } from '../ops/shape/concat.js';
 import { pad } from '../ops/shape/pad.js';
 import { Tensor } from '../tensor.js';
-import { Placement, PlacedBoxes } from './placement.js';
+import { cutAxis, Placement, PlacedBoxes, SEVERAL, WHOLE } from './placement.js';
 import { ProductGradient } from './product-gradient.js';
 
 /** What a backward rule may hand the tape for one input. */
@@ -188,15 +188,14 @@ function placedSum(boxes: readonly Placement[], dtype: DType): Tensor {
 
 /** The one axis on which some box is not whole, if every box is whole on all the others; −1 if there is none. */
 function splitAxis(boxes: readonly Placement[]): number {
-  let axis = -1;
+  let axis = WHOLE;
   for (const p of boxes) {
-    for (let i = 0; i < p.shape.length; i++) {
-      if (p.start[i] === 0 && p.grad.shape[i] === p.shape[i]) continue;
-      if (axis >= 0 && axis !== i) return -1;
-      axis = i;
-    }
+    const cut = cutAxis(p);
+    if (cut === SEVERAL || (cut !== WHOLE && axis !== WHOLE && cut !== axis)) return -1;
+    if (cut !== WHOLE) axis = cut;
   }
-  return axis < 0 && boxes[0]!.shape.length > 0 ? 0 : axis;
+  if (axis !== WHOLE) return axis;
+  return boxes[0]!.shape.length > 0 ? 0 : -1;
 }
 
 /** target[box] = placement.grad, in place, for a box that holds zeros. */

@@ -19,18 +19,20 @@ export class Placement {
   ) {}
 }
 
-/**
- * The one axis on which `p`'s box is not whole (its extent there is a slice), 0 for a box that is whole everywhere,
- * and −1 for a box cut on several axes or a scalar.
- */
-export function boxAxis(p: Placement): number {
-  let axis = -1;
+/** {@link cutAxis} of a box that is whole on every axis. */
+export const WHOLE = -1;
+/** {@link cutAxis} of a box cut on more than one axis. */
+export const SEVERAL = -2;
+
+/** The one axis on which `p`'s box is not whole (its extent there is a slice), or {@link WHOLE} / {@link SEVERAL}. */
+export function cutAxis(p: Placement): number {
+  let axis = WHOLE;
   for (let i = 0; i < p.shape.length; i++) {
     if (p.start[i] === 0 && p.grad.shape[i] === p.shape[i]) continue;
-    if (axis >= 0) return -1;
+    if (axis !== WHOLE) return SEVERAL;
     axis = i;
   }
-  return axis < 0 && p.shape.length > 0 ? 0 : axis;
+  return axis;
 }
 
 /**
@@ -48,7 +50,9 @@ export class PlacedBoxes {
 
   /** Records `p` and returns true if it overlaps none of the boxes so far; returns false (recording nothing) if it does. */
   tryAdd(p: Placement): boolean {
-    const axis = boxAxis(p);
+    const cut = cutAxis(p);
+    // A whole box spans the shared axis too (any axis, while there is none yet); a scalar box has no axis at all.
+    const axis = cut === WHOLE && p.shape.length > 0 ? Math.max(this.axis, 0) : cut;
     if (this.axis === -2 && axis >= 0) this.axis = axis;
     if (this.axis >= 0 && axis === this.axis) {
       const begin = p.start[axis]!;
