@@ -82,14 +82,33 @@ export interface Primitive<A> {
   readonly backward: PrimitiveSpec<unknown[], A>['backward'];
   /** See {@link PrimitiveSpec.saves}; `undefined` keeps every input and the output. */
   readonly saves?: Saves | undefined;
+  /**
+   * Whether the rule keeps nothing it is given or returns, so a backward sweep may reuse the memory of those
+   * gradients once it has consumed them. True only for loom's own ops; a user's rule may keep `gy` (say, in a log).
+   */
+  readonly keepsNothing: boolean;
 }
 
 /**
  * Defines a primitive op from its record. The result is the user-facing function; calling it runs `forward`
- * and, when recording and any input requires gradients, puts one node on the tape.
+ * and, when recording and any input requires gradients, puts one node on the tape. Its backward rule may keep
+ * what it is given or returns (a log of `gy`, say): the tape never reuses the memory of those gradients.
  */
 export function definePrimitive<P extends unknown[], A>(spec: PrimitiveSpec<P, A>): ((...args: P) => Tensor) & OpInfo {
-  const prim: Primitive<A> = { name: spec.name, backward: spec.backward, saves: spec.saves };
+  return define(spec, false);
+}
+
+/**
+ * {@link definePrimitive} for loom's own ops, whose rules only call ops and keep nothing, so that a backward sweep
+ * may reuse the memory of the gradients they consume (see recycle.ts). Not exported: a user's
+ * rule may keep what it sees, and the sweep then leaves that memory alone.
+ */
+export function defineCorePrimitive<P extends unknown[], A>(spec: PrimitiveSpec<P, A>): ((...args: P) => Tensor) & OpInfo {
+  return define(spec, true);
+}
+
+function define<P extends unknown[], A>(spec: PrimitiveSpec<P, A>, keepsNothing: boolean): ((...args: P) => Tensor) & OpInfo {
+  const prim: Primitive<A> = { name: spec.name, backward: spec.backward, saves: spec.saves, keepsNothing };
   const op = (...args: P): Tensor => {
     const { inputs, attrs } = spec.prepare(spec.name, ...args);
     return applyPrimitive(prim, spec.forward, inputs, attrs);

@@ -1,4 +1,5 @@
 import type { DType, FloatArray } from '@loom/ops';
+import { madeDuringSweep, OWN_BUFFER, recycling, takeSpare } from './recycle.js';
 
 // Why carve tensors out of shared blocks: V8 keeps a typed array of more than 64 bytes outside its heap, and making
 // one costs a backing store, an ArrayBuffer extension and external-memory bookkeeping — about 2 µs on this machine
@@ -6,8 +7,8 @@ import type { DType, FloatArray } from '@loom/ops';
 // outputs, so that cost alone was about a third of an overhead-bound step. Here a fresh ArrayBuffer holds
 // `BLOCKS_PER_SLAB` equal blocks of one power-of-two size class and each small allocation is a view on one block.
 //
-// Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone, and no block
-// is ever reused, so every allocation starts zeroed. The price is that a long-lived view keeps its whole slab
+// Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone. A block is
+// reused only when a backward sweep has proved it dead (recycle.ts), and alloc zeroes it then. The price is that a long-lived view keeps its whole slab
 // alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that outlive their neighbours (that is the
 // bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
 // get their own buffer, where the allocation is small next to the work that fills it.
@@ -52,16 +53,27 @@ function carve(dtype: DType, size: number, classes: SizeClass[], buffer: (bytes:
   const wide = dtype === 'float64';
   const bytes = size * (wide ? 8 : 4);
   if (bytes <= ON_HEAP_BYTES) return wide ? new Float64Array(size) : new Float32Array(size);
-  if (bytes > MAX_SLAB_BLOCK_BYTES) {
-    const own = buffer(bytes);
-    return wide ? new Float64Array(own, 0, size) : new Float32Array(own, 0, size);
+  const log2 = bytes > MAX_SLAB_BLOCK_BYTES ? OWN_BUFFER : 32 - Math.clz32(bytes - 1);
+  const tracked = bytes >= recycling.minBytes;
+  const spare = tracked ? takeSpare(log2, bytes) : null;
+  let home: ArrayBuffer;
+  let offset = 0;
+  if (spare !== null) {
+    ({ buffer: home, offset } = spare);
+  } else if (log2 === OWN_BUFFER) {
+    home = buffer(bytes);
+  } else {
+    const cls = classes[log2]!;
+    if (cls.next === BLOCKS_PER_SLAB) {
+      cls.slab = buffer(BLOCKS_PER_SLAB << log2);
+      cls.next = 0;
+    }
+    home = cls.slab!;
+    offset = cls.next++ << log2;
   }
-  const log2 = 32 - Math.clz32(bytes - 1);
-  const cls = classes[log2]!;
-  if (cls.next === BLOCKS_PER_SLAB) {
-    cls.slab = buffer(BLOCKS_PER_SLAB << log2);
-    cls.next = 0;
-  }
-  const offset = cls.next++ << log2;
-  return wide ? new Float64Array(cls.slab!, offset, size) : new Float32Array(cls.slab!, offset, size);
+  const out = wide ? new Float64Array(home, offset, size) : new Float32Array(home, offset, size);
+  // Spare memory still holds its last contents: alloc promises zeros, allocUnset does not.
+  if (spare !== null && classes === zeroed) out.fill(0);
+  if (tracked) madeDuringSweep(home, offset, log2, bytes, spare !== null);
+  return out;
 }

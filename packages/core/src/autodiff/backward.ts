@@ -1,4 +1,5 @@
 import { broadcastShapes } from '@loom/ops';
+import type { InputGrads } from '../define.js';
 import { sameShape } from '../convert.js';
 import { GradError, fmtShape } from '../errors.js';
 import { add } from '../ops/binary/add.js';
@@ -11,6 +12,7 @@ import { Tensor } from '../tensor.js';
 import { nestedInTrace, withGradMode } from './mode.js';
 import { backwardInspected, inspection } from '../graph/hooks.js';
 import { vertexOf, type Vertex } from './node.js';
+import { recycling, withRecycler, type Recycler } from '../recycle.js';
 
 /**
  * Reverse-mode sweep over the tape from `roots`, seeded with `seeds`, returning the gradient of every tensor it
@@ -19,6 +21,11 @@ import { vertexOf, type Vertex } from './node.js';
  * The sweep never descends past a target, so an inner `grad` stops at its own inputs and treats tensors from an
  * enclosing transform as constants. Gradients are accumulated with `add` and broadcast gradients reduced with
  * `sumTo` here, in one place, so backward rules stay one line. With `createGraph`, all of this is recorded too.
+ *
+ * A sweep that is not recorded (and not inspected) reuses the memory of gradients it has consumed: each gradient
+ * is held while it is stored (see GradientSum), and memory made during the sweep whose last holder lets go serves
+ * the next allocations (see recycle.ts). What a user's rule sees is pinned instead; what the sweep returns keeps
+ * its holder.
  */
 export function propagate(
   roots: readonly Tensor[],
@@ -30,27 +37,58 @@ export function propagate(
   const isTarget = targetSet === null ? (t: Tensor) => t.node === null : (t: Tensor) => targetSet.has(vertexOf(t));
   const order = topologicalOrder(roots, isTarget);
   const reaches = targets === null ? null : reachesTargets(order, isTarget);
-  const grads = new GradientSum(createGraph);
-  return withGradMode(createGraph, () => {
-    roots.forEach((root, i) => grads.add(root, seeds[i]!));
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i]!;
-      const gy = grads.get(t);
-      if (gy === undefined || isTarget(t) || t.node === null) continue;
-      grads.delete(t); // free intermediate gradients as soon as they are consumed
-      const { prim, inputs, attrs } = t.node;
-      const out = t.node.out ?? t; // t may be a stub; the record keeps the real output when the rule reads it
-      // Plain loops: this runs once per recorded op, so it is the tape's own overhead.
-      const needs: boolean[] = new Array(inputs.length);
-      for (let j = 0; j < inputs.length; j++) needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(vertexOf(inputs[j]!)));
-      const inputGrads = inspection.active ? backwardInspected(out, gy, needs) : prim.backward(gy, { inputs, out, attrs, needs });
-      for (let j = 0; j < inputs.length; j++) {
-        const g = inputGrads[j];
-        if (needs[j] && g) grads.add(inputs[j]!, fitGradient(prim.name, j, g, inputs[j]!));
+  return withRecycler(!createGraph && !inspection.active, (recycler) =>
+    withGradMode(createGraph, () => {
+      const grads = new GradientSum(createGraph, recycler);
+      roots.forEach((root, i) => grads.add(root, seeds[i]!));
+      for (let i = order.length - 1; i >= 0; i--) {
+        const t = order[i]!;
+        const gy = grads.get(t);
+        if (gy === undefined || isTarget(t) || t.node === null) continue;
+        grads.delete(t); // free intermediate gradients as soon as they are consumed
+        const { prim, inputs, attrs } = t.node;
+        const out = t.node.out ?? t; // t may be a stub; the record keeps the real output when the rule reads it
+        // Plain loops: this runs once per recorded op, so it is the tape's own overhead.
+        const needs: boolean[] = new Array(inputs.length);
+        for (let j = 0; j < inputs.length; j++)
+          needs[j] = inputs[j]!.requiresGrad && (reaches === null || reaches.has(vertexOf(inputs[j]!)));
+        const inputGrads = inspection.active ? backwardInspected(out, gy, needs) : prim.backward(gy, { inputs, out, attrs, needs });
+        for (let j = 0; j < inputs.length; j++) {
+          const g = inputGrads[j];
+          if (needs[j] && g) grads.add(inputs[j]!, fitGradient(prim.name, j, g, inputs[j]!));
+        }
+        if (recycler !== null) consumed(recycler, prim.keepsNothing, gy, inputGrads);
       }
+      const result = grads.entries();
+      recycler?.flush(); // the merged products' stacks, made just now
+      return result;
+    }),
+  );
+}
+
+/**
+ * After a rule has run and its results are stored: `gy` loses the holder it had in its slot, and results that
+ * nothing stored (say, added in place into a sum) are spare at once. A user's rule may keep any of them: pinned.
+ */
+function consumed(recycler: Recycler, keepsNothing: boolean, gy: Tensor, results: InputGrads): void {
+  const min = recycling.minBytes; // most arrays of an overhead-bound step are smaller: no call for them
+  for (const g of results) {
+    if (g === null) continue;
+    if (g instanceof ProductGradient) {
+      // Its factors are held while the product waits, and let go of once it is made.
+      if (!keepsNothing) [g.left.data, g.right.data].forEach((f) => recycler.pin(f));
+      continue;
     }
-    return grads.entries();
-  });
+    const data = g instanceof Placement ? g.grad.data : g.data;
+    if (data.byteLength < min) continue;
+    if (keepsNothing) recycler.recycle(data);
+    else recycler.pin(data);
+  }
+  if (gy.data.byteLength >= min) {
+    if (keepsNothing) recycler.drop(gy.data);
+    else recycler.pin(gy.data);
+  }
+  recycler.flush();
 }
 
 /** Implements `Tensor.backward`: accumulates into `.grad` of every leaf that requires gradients. */

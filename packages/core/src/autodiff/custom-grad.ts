@@ -14,6 +14,7 @@ export interface CustomGradResult {
 /** The shared tape record of every customGrad call; each node's attrs hold that call's rule. */
 const custom: Primitive<CustomGradResult['grad']> = {
   name: 'customGrad',
+  keepsNothing: false, // the user's rule may keep gy or its results
   backward: (gy, { attrs: rule, inputs }) => {
     const grads = rule(gy);
     const list = grads instanceof Tensor ? [grads] : [...grads];

@@ -2,6 +2,8 @@ import { kernelsFor, sizeOf, stridesOf, type FloatArray, type Kernels } from '@l
 import type { DType } from '@loom/ops';
 import { vertexOf, type Vertex } from './node.js';
 import { alloc } from '../convert.js';
+import { allocUnset } from '../memory.js';
+import type { Recycler } from '../recycle.js';
 import { zeros } from '../creation.js';
 import { add } from '../ops/binary/add.js';
 import { matmul } from '../ops/linalg/matmul.js';
@@ -21,6 +23,9 @@ export type Gradient = Tensor | Placement | ProductGradient;
  * sums are plain numbers: a buffer this sweep allocated itself is added into in place, a {@link Placement} is
  * added into its box without ever materializing the zeros around it, and the {@link ProductGradient}s of one
  * tensor wait until its gradient is read, then become one product over all their rows.
+ *
+ * With a {@link Recycler}, every gradient stored here (a sum, a pending product's factors) is one holder of its
+ * memory, and memory this class made for itself and let go of is handed back at once; see `propagate` for the rest.
  */
 export class GradientSum {
   private readonly sums = new Map<Vertex, Tensor>();
@@ -33,7 +38,10 @@ export class GradientSum {
   /** For owned buffers that began as zeros and have only had placements: the boxes placed so far. */
   private readonly zeroBoxes = new Map<Tensor, PlacedBoxes>();
 
-  constructor(private readonly recorded: boolean) {}
+  constructor(
+    private readonly recorded: boolean,
+    private readonly recycler: Recycler | null = null,
+  ) {}
 
   /** Adds `g` to the gradient of `t`. */
   add(t: Tensor, g: Gradient): void {
@@ -46,6 +54,8 @@ export class GradientSum {
         const list = this.pending.get(v);
         if (list === undefined) this.pending.set(v, [g]);
         else list.push(g);
+        this.recycler?.hold(g.left.data);
+        this.recycler?.hold(g.right.data);
         return;
       }
       g = matmul(g.left, g.right, { transposeA: true });
@@ -68,16 +78,18 @@ export class GradientSum {
         copyInto(target, g);
       } else {
         this.zeroBoxes.delete(target);
-        addInto(target, g);
+        addInto(target, g, this.recycler);
       }
     } else if (previous === undefined) {
       this.sums.set(v, g);
+      this.recycler?.hold(g.data);
     } else if (this.owned.has(previous) && previous.size === g.size) {
       const k: Kernels = kernelsFor(previous.dtype);
       k.add(previous.data, previous.shape, g.data, g.shape, previous.data, previous.shape);
       this.zeroBoxes.delete(previous);
     } else {
       this.keep(v, add(previous, g));
+      this.recycler?.drop(previous.data);
     }
   }
 
@@ -93,7 +105,11 @@ export class GradientSum {
     const products = this.pending.get(v);
     if (products !== undefined) {
       this.pending.delete(v);
-      this.addAt(v, dtype, productSum(products));
+      this.addAt(v, dtype, productSum(products, this.recycler));
+      for (const p of products) {
+        this.recycler?.drop(p.left.data);
+        this.recycler?.drop(p.right.data);
+      }
     }
     const boxes = this.placed.get(v);
     if (boxes !== undefined) {
@@ -102,7 +118,10 @@ export class GradientSum {
     }
   }
 
-  /** Forgets `t`'s gradient (after it has been consumed) so its memory can go. */
+  /**
+   * Forgets `t`'s gradient as it is consumed, so its memory can go. Its hold on a {@link Recycler} passes to the
+   * caller, which lets go once the consuming rule has run.
+   */
   delete(t: Tensor): void {
     const v = vertexOf(t);
     const g = this.sums.get(v);
@@ -122,31 +141,37 @@ export class GradientSum {
 
   /** A buffer of `shape` for `t` that this sweep owns: a copy of `previous`, or zeros. */
   private own(previous: Tensor | undefined, shape: readonly number[], dtype: DType, v: Vertex): Tensor {
-    const data: FloatArray = previous === undefined ? alloc(dtype, sizeOf(shape)) : previous.data.slice();
-    return this.keep(v, new Tensor(data, shape));
+    if (previous === undefined) return this.keep(v, new Tensor(alloc(dtype, sizeOf(shape)), shape));
+    const data: FloatArray = allocUnset(dtype, previous.size);
+    data.set(previous.data);
+    const mine = this.keep(v, new Tensor(data, shape));
+    this.recycler?.drop(previous.data);
+    return mine;
   }
 
   private keep(v: Vertex, g: Tensor): Tensor {
     this.sums.set(v, g);
     this.owned.add(g);
+    this.recycler?.hold(g.data);
     return g;
   }
 }
 
 /** Σᵢ leftᵢᵀ · rightᵢ as one product: the factors' rows stacked, so the product's inner size is all the rows. */
-function productSum(products: readonly ProductGradient[]): Tensor {
+function productSum(products: readonly ProductGradient[], recycler: Recycler | null): Tensor {
   if (products.length === 1) return matmul(products[0]!.left, products[0]!.right, { transposeA: true });
-  return matmul(
-    concat(
-      products.map((p) => p.left),
-      0,
-    ),
-    concat(
-      products.map((p) => p.right),
-      0,
-    ),
-    { transposeA: true },
+  const lefts = concat(
+    products.map((p) => p.left),
+    0,
   );
+  const rights = concat(
+    products.map((p) => p.right),
+    0,
+  );
+  const sum = matmul(lefts, rights, { transposeA: true });
+  recycler?.recycle(lefts.data);
+  recycler?.recycle(rights.data);
+  return sum;
 }
 
 /** Whether two placements' boxes share an element. */
@@ -207,7 +232,7 @@ function copyInto(target: Tensor, p: Placement): void {
 }
 
 /** target[box] += placement.grad, in place, through the strided copy kernel. */
-function addInto(target: Tensor, p: Placement): void {
+function addInto(target: Tensor, p: Placement, recycler: Recycler | null): void {
   const k: Kernels = kernelsFor(target.dtype);
   const strides = stridesOf(target.shape);
   const box = { offset: p.start.reduce((o, s, i) => o + s * strides[i]!, 0), strides };
@@ -216,4 +241,5 @@ function addInto(target: Tensor, p: Placement): void {
   k.copy(target.data, box, part, dense, p.grad.shape);
   k.add(part, p.grad.shape, p.grad.data, p.grad.shape, part, p.grad.shape);
   k.copy(part, dense, target.data, box, p.grad.shape);
+  recycler?.recycle(part);
 }

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.js';
 import { isGradEnabled } from './mode.js';
 
 /** The tape record of a watched input: gradients pass straight through to the tensor it aliases. */
-const alias: Primitive<undefined> = { name: 'input', backward: (gy) => [gy] };
+const alias: Primitive<undefined> = { name: 'input', backward: (gy) => [gy], keepsNothing: true };
 
 /**
  * A fresh tensor to differentiate against that shares `x`'s data. When `x` is itself on an enclosing transform's

@@ -1,6 +1,6 @@
 import type { DType } from '@loom/ops';
 import { toTensors, type TensorLike } from '../convert.js';
-import { definePrimitive, type InputGrads } from '../define.js';
+import { defineCorePrimitive, type InputGrads } from '../define.js';
 import { DTypeError } from '../errors.js';
 import { real, type Pick } from '../check.js';
 import type { Tensor } from '../tensor.js';
@@ -16,7 +16,7 @@ import { allocUnset } from '../memory.js';
  * cast(tensor([1, 2]), 'float64').dtype; // 'float64'
  * ```
  */
-export const cast = definePrimitive({
+export const cast = defineCorePrimitive({
   name: 'cast',
   prepare: (op: string, x: TensorLike, dtype: DType) => {
     if (dtype !== 'float32' && dtype !== 'float64') {

@@ -1,5 +1,5 @@
 import { broadcastAll, toTensors, type TensorLike } from '../convert.js';
-import { definePrimitive, type InputGrads } from '../define.js';
+import { defineCorePrimitive, type InputGrads } from '../define.js';
 import { mask, real } from '../check.js';
 import { sizeOf } from '@loom/ops';
 import { allocUnset } from '../memory.js';
@@ -14,7 +14,7 @@ import { allocUnset } from '../memory.js';
  * where(gt(x, 0), sqrt(x), 0); // finite gradient at x = 0 too
  * ```
  */
-export const where = definePrimitive({
+export const where = defineCorePrimitive({
   name: 'where',
   prepare: (op: string, cond: TensorLike, a: TensorLike, b: TensorLike) => {
     const inputs = toTensors(op, ['cond', 'a', 'b'], [cond, a, b]);

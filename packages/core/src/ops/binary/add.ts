@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 
@@ -12,7 +12,7 @@ import { mapBinary, twoTensors } from '../_elementwise.js';
  * add(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
  * ```
  */
-export const add = definePrimitive({
+export const add = defineCorePrimitive({
   name: 'add',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.add, inputs, shape),

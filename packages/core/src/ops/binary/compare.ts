@@ -1,5 +1,5 @@
 import type { Kernels } from '@loom/ops';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 
@@ -7,7 +7,7 @@ type Comparison = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 /** Comparisons share everything but the kernel: 1 where true, 0 where false, and no gradient to either side. */
 function comparison(name: Comparison) {
-  return definePrimitive({
+  return defineCorePrimitive({
     name,
     prepare: twoTensors,
     forward: (k: Kernels, inputs, shape) => mapBinary(k[name], inputs, shape),

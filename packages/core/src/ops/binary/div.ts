@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom, real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 import { neg } from '../unary/neg.js';
@@ -15,7 +15,7 @@ import { safeDiv } from './safe-div.js';
  * div(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
  * ```
  */
-export const div = definePrimitive({
+export const div = defineCorePrimitive({
   name: 'div',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.div, inputs, shape),

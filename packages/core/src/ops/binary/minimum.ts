@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 import { add } from './add.js';
@@ -16,7 +16,7 @@ import { sub } from './sub.js';
  * minimum(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
  * ```
  */
-export const minimum = definePrimitive({
+export const minimum = defineCorePrimitive({
   name: 'minimum',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.minimum, inputs, shape),

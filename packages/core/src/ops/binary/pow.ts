@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { positive, real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 import { where } from '../where.js';
@@ -17,7 +17,7 @@ import { sub } from './sub.js';
  * pow(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
  * ```
  */
-export const pow = definePrimitive({
+export const pow = defineCorePrimitive({
   name: 'pow',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.pow, inputs, shape),

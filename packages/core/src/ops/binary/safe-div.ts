@@ -1,5 +1,5 @@
 import { alloc } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom } from '../../check.js';
 import { twoTensors } from '../_elementwise.js';
 import { neg } from '../unary/neg.js';
@@ -18,7 +18,7 @@ import { mul } from './mul.js';
  * safeDiv(tensor([0, 1]), tensor([0, 2])); // [0, 0.5], where div gives [NaN, 0.5]
  * ```
  */
-export const safeDiv = definePrimitive({
+export const safeDiv = defineCorePrimitive({
   name: 'safeDiv',
   prepare: twoTensors,
   forward: (k, [a, b], shape) => {

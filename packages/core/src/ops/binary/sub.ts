@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, twoTensors } from '../_elementwise.js';
 import { neg } from '../unary/neg.js';
@@ -13,7 +13,7 @@ import { neg } from '../unary/neg.js';
  * sub(tensor([[1, 2], [3, 4]]), tensor([2, 3])); // b broadcasts over the rows of a
  * ```
  */
-export const sub = definePrimitive({
+export const sub = defineCorePrimitive({
   name: 'sub',
   prepare: twoTensors,
   forward: (k, inputs, shape) => mapBinary(k.sub, inputs, shape),

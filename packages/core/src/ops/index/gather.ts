@@ -1,6 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { scatterAdd } from './scatter-add.js';
@@ -19,7 +19,7 @@ import { allocUnset } from '../../memory.js';
  * gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]); // [[5, 6], [1, 2]]
  * ```
  */
-export const gather = definePrimitive({
+export const gather = defineCorePrimitive({
   name: 'gather',
   prepare: (op: string, x: TensorLike, indices: Indices, axis: number = 0) => {
     const [t] = toTensors(op, ['x'], [x]);

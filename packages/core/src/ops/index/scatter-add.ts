@@ -1,6 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { alloc, normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -20,7 +20,7 @@ import { splitAt, toIndices, type Indices } from './_indices.js';
  * scatterAdd(tensor([1, 2, 3]), [0, 2, 0], 0, 3); // [4, 0, 2]
  * ```
  */
-export const scatterAdd = definePrimitive({
+export const scatterAdd = defineCorePrimitive({
   name: 'scatterAdd',
   prepare: (op: string, src: TensorLike, indices: Indices, axis: number, size: number, indexShape?: readonly number[]) => {
     const [t] = toTensors(op, ['src'], [src]);

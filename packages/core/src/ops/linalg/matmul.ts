@@ -1,7 +1,7 @@
 import { sizeOf } from '@loom/ops';
 import { alloc, toTensors, type TensorLike } from '../../convert.js';
 import { allocUnset } from '../../memory.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { ProductGradient } from '../../autodiff/product-gradient.js';
@@ -24,7 +24,7 @@ import { batched, checkLayout, type MatmulOptions } from './_layout.js';
  * matmul(h, w, { transposeB: true });    // h · wᵀ
  * ```
  */
-export const matmul = definePrimitive({
+export const matmul = defineCorePrimitive({
   name: 'matmul',
   prepare: (op: string, a: TensorLike, b: TensorLike, options: MatmulOptions = {}) => {
     const inputs = toTensors(op, ['a', 'b'], [a, b]);

@@ -1,6 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { alloc, sameShape, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import { eye } from '../../creation.js';
@@ -24,7 +24,7 @@ import { matmul } from './matmul.js';
  * solve(tensor([[2, 0], [0, 4]]), tensor([[2], [8]])); // [[1], [2]]
  * ```
  */
-export const solve = definePrimitive({
+export const solve = defineCorePrimitive({
   name: 'solve',
   prepare: (op: string, a: TensorLike, b: TensorLike) => {
     const [ta, tb] = toTensors(op, ['a', 'b'], [a, b]) as [Tensor, Tensor];

@@ -1,7 +1,7 @@
 import { sizeOf } from '@loom/ops';
 import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
 import { ValueError, fmtShape } from '../../errors.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { allocUnset } from '../../memory.js';
@@ -14,7 +14,7 @@ import { allocUnset } from '../../memory.js';
  * argmax(tensor([[1, 5], [7, 4]])); // [1, 0]
  * ```
  */
-export const argmax = definePrimitive({
+export const argmax = defineCorePrimitive({
   name: 'argmax',
   prepare: (op: string, x: TensorLike, axis: number = -1, keepDims: boolean = false) => {
     const [t] = toTensors(op, ['x'], [x]);

@@ -1,5 +1,5 @@
 import { sizeOf } from '@loom/ops';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { eq } from '../binary/compare.js';
@@ -20,7 +20,7 @@ import { allocUnset } from '../../memory.js';
  * max(tensor([[1, 5], [3, 4]]), 1); // [5, 4]
  * ```
  */
-export const max = definePrimitive({
+export const max = defineCorePrimitive({
   name: 'max',
   prepare: reduceArgs,
   forward: (k, [x], { axes, shape }) => {

@@ -1,5 +1,5 @@
 import { sizeOf } from '@loom/ops';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { expand } from '../shape/expand.js';
@@ -18,7 +18,7 @@ import { allocUnset } from '../../memory.js';
  * sum(tensor([[1, 2], [3, 4]]));      // 10
  * ```
  */
-export const sum = definePrimitive({
+export const sum = defineCorePrimitive({
   name: 'sum',
   prepare: reduceArgs,
   forward: (k, [x], { axes, shape }) => {

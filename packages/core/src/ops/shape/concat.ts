@@ -1,6 +1,6 @@
 import { sizeOf, stridesOf } from '@loom/ops';
 import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -18,7 +18,7 @@ import { allocUnset } from '../../memory.js';
  * concat([tensor([[1, 2]]), tensor([[3]])], 1);     // [[1, 2, 3]]
  * ```
  */
-export const concat = definePrimitive({
+export const concat = defineCorePrimitive({
   name: 'concat',
   prepare: (op: string, xs: readonly TensorLike[], axis: number = 0) => {
     if (xs.length === 0) throw new ValueError(`${op}: needs at least one tensor`);

@@ -1,6 +1,6 @@
 import { broadcastStrides, sizeOf, stridesOf } from '@loom/ops';
 import { broadcastAll, checkShape, sameShape, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -16,7 +16,7 @@ import { allocUnset } from '../../memory.js';
  * expand(tensor([1, 2]), [3, 2]); // [[1, 2], [1, 2], [1, 2]]
  * ```
  */
-export const expand = definePrimitive({
+export const expand = defineCorePrimitive({
   name: 'expand',
   prepare: (op: string, x: TensorLike, shape: readonly number[]) => {
     const [t] = toTensors(op, ['x'], [x]);

@@ -1,6 +1,6 @@
 import { sizeOf, stridesOf } from '@loom/ops';
 import { alloc, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -17,7 +17,7 @@ import { slice } from './slice.js';
  * pad(tensor([1, 2]), [[1, 2]]); // [0, 1, 2, 0, 0]
  * ```
  */
-export const pad = definePrimitive({
+export const pad = defineCorePrimitive({
   name: 'pad',
   prepare: (op: string, x: TensorLike, widths: readonly (readonly [number, number])[], value: number = 0) => {
     const [t] = toTensors(op, ['x'], [x]);

@@ -1,6 +1,6 @@
 import { sizeOf } from '@loom/ops';
 import { checkShape, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -15,7 +15,7 @@ import type { Tensor } from '../../tensor.js';
  * reshape(arange(6), [2, -1]); // [[0, 1, 2], [3, 4, 5]]
  * ```
  */
-export const reshape = definePrimitive({
+export const reshape = defineCorePrimitive({
   name: 'reshape',
   prepare: (op: string, x: TensorLike, shape: readonly number[]) => {
     const [t] = toTensors(op, ['x'], [x]);

@@ -1,11 +1,12 @@
 import { sizeOf, stridesOf } from '@loom/ops';
 import { toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
 import { Placement } from '../../autodiff/placement.js';
 import { allocUnset } from '../../memory.js';
+import { mayShare } from '../../recycle.js';
 
 /**
  * The box `begin[i] ≤ index < end[i]` of `x`. Negative positions count from the end of the axis, and axes past
@@ -19,7 +20,7 @@ import { allocUnset } from '../../memory.js';
  * slice(x, [-2]);                                        // the last two rows
  * ```
  */
-export const slice = definePrimitive({
+export const slice = defineCorePrimitive({
   name: 'slice',
   prepare: (op: string, x: TensorLike, begin: readonly number[], end: readonly number[] = []) => {
     const [t] = toTensors(op, ['x'], [x]);
@@ -36,8 +37,9 @@ export const slice = definePrimitive({
     const strides = stridesOf(x!.shape);
     const offset = start.reduce((o, s, i) => o + s * strides[i]!, 0);
     // A box that is one run of memory (x[t] of a sequence, a gate of a one-row batch) shares x's elements, as
-    // reshape does, instead of copying them.
-    if (isOneRun(x!.shape, shape)) return { data: x!.data.subarray(offset, offset + sizeOf(shape)), shape };
+    // reshape does, instead of copying them; unless a backward sweep could not find the view (recycle.ts).
+    const size = sizeOf(shape);
+    if (isOneRun(x!.shape, shape) && mayShare(x!.data, size)) return { data: x!.data.subarray(offset, offset + size), shape };
     const out = allocUnset(x!.dtype, sizeOf(shape));
     k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };

@@ -1,6 +1,6 @@
 import { sizeOf, stridesOf } from '@loom/ops';
 import { normalizeAxis, toTensors, type TensorLike } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { ShapeError } from '../../errors.js';
 import { real, type Pick } from '../../check.js';
 import type { Tensor } from '../../tensor.js';
@@ -18,7 +18,7 @@ import { allocUnset } from '../../memory.js';
  * transpose(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
  * ```
  */
-export const transpose = definePrimitive({
+export const transpose = defineCorePrimitive({
   name: 'transpose',
   prepare: (op: string, x: TensorLike, perm?: readonly number[]) => {
     const [t] = toTensors(op, ['x'], [x]);

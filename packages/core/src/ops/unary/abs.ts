@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -14,7 +14,7 @@ import { sign } from './sign.js';
  * abs(tensor([0.5, 1]));
  * ```
  */
-export const abs = definePrimitive({
+export const abs = defineCorePrimitive({
   name: 'abs',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.abs),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -15,7 +15,7 @@ import { sin } from './sin.js';
  * cos(tensor([0.5, 1]));
  * ```
  */
-export const cos = definePrimitive({
+export const cos = defineCorePrimitive({
   name: 'cos',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.cos),

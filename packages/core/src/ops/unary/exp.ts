@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -13,7 +13,7 @@ import { mul } from '../binary/mul.js';
  * exp(tensor([0.5, 1]));
  * ```
  */
-export const exp = definePrimitive({
+export const exp = defineCorePrimitive({
   name: 'exp',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.exp),

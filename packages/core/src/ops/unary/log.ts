@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { positive } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { safeDiv } from '../binary/safe-div.js';
@@ -13,7 +13,7 @@ import { safeDiv } from '../binary/safe-div.js';
  * log(tensor([0.5, 1]));
  * ```
  */
-export const log = definePrimitive({
+export const log = defineCorePrimitive({
   name: 'log',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.log),

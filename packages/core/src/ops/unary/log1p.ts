@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { add } from '../binary/add.js';
@@ -14,7 +14,7 @@ import { safeDiv } from '../binary/safe-div.js';
  * log1p(tensor([0.5, 1]));
  * ```
  */
-export const log1p = definePrimitive({
+export const log1p = defineCorePrimitive({
   name: 'log1p',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.log1p),

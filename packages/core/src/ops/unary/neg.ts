@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 
@@ -12,7 +12,7 @@ import { mapUnary, oneTensor } from '../_elementwise.js';
  * neg(tensor([0.5, 1]));
  * ```
  */
-export const neg = definePrimitive({
+export const neg = defineCorePrimitive({
   name: 'neg',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.neg),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { gt } from '../binary/compare.js';
@@ -14,7 +14,7 @@ import { mul } from '../binary/mul.js';
  * relu(tensor([0.5, 1]));
  * ```
  */
-export const relu = definePrimitive({
+export const relu = defineCorePrimitive({
   name: 'relu',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.relu),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real } from '../../check.js';
 import { gradientPair, mapGradient } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -18,7 +18,7 @@ import { sub } from '../binary/sub.js';
  * sigmoidGrad(onesLike(y), y); // dσ/dx at x
  * ```
  */
-export const sigmoidGrad = definePrimitive({
+export const sigmoidGrad = defineCorePrimitive({
   name: 'sigmoidGrad',
   prepare: gradientPair,
   forward: (k, inputs) => mapGradient(inputs, k.sigmoidGrad),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { sigmoidGrad } from './sigmoid-grad.js';
@@ -13,7 +13,7 @@ import { sigmoidGrad } from './sigmoid-grad.js';
  * sigmoid(tensor([0.5, 1]));
  * ```
  */
-export const sigmoid = definePrimitive({
+export const sigmoid = defineCorePrimitive({
   name: 'sigmoid',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sigmoid),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { awayFrom } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 
@@ -12,7 +12,7 @@ import { mapUnary, oneTensor } from '../_elementwise.js';
  * sign(tensor([0.5, 1]));
  * ```
  */
-export const sign = definePrimitive({
+export const sign = defineCorePrimitive({
   name: 'sign',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sign),

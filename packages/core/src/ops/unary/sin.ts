@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -14,7 +14,7 @@ import { cos } from './cos.js';
  * sin(tensor([0.5, 1]));
  * ```
  */
-export const sin = definePrimitive({
+export const sin = defineCorePrimitive({
   name: 'sin',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sin),

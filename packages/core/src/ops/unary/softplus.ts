@@ -1,5 +1,5 @@
 import { alloc } from '../../convert.js';
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -17,7 +17,7 @@ import { sigmoid } from './sigmoid.js';
  * softplus(tensor([0])); // [0.693…]
  * ```
  */
-export const softplus = definePrimitive({
+export const softplus = defineCorePrimitive({
   name: 'softplus',
   prepare: oneTensor,
   forward: (k, [x]) =>

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { positive } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -14,7 +14,7 @@ import { safeDiv } from '../binary/safe-div.js';
  * sqrt(tensor([0.5, 1]));
  * ```
  */
-export const sqrt = definePrimitive({
+export const sqrt = defineCorePrimitive({
   name: 'sqrt',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.sqrt),

@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapBinary, oneTensor } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -14,7 +14,7 @@ import { mul } from '../binary/mul.js';
  * square(tensor([-2, 3])); // [4, 9]
  * ```
  */
-export const square = definePrimitive({
+export const square = defineCorePrimitive({
   name: 'square',
   prepare: oneTensor,
   forward: (k, [x]) => mapBinary(k.mul, [x!, x!], x!.shape),

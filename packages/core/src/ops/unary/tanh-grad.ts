@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { randomShape, real } from '../../check.js';
 import { gradientPair, mapGradient } from '../_elementwise.js';
 import { mul } from '../binary/mul.js';
@@ -17,7 +17,7 @@ import { mul } from '../binary/mul.js';
  * tanhGrad(onesLike(y), y); // d tanh/dx at x
  * ```
  */
-export const tanhGrad = definePrimitive({
+export const tanhGrad = defineCorePrimitive({
   name: 'tanhGrad',
   prepare: gradientPair,
   forward: (k, inputs) => mapGradient(inputs, k.tanhGrad),

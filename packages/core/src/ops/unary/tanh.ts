@@ -1,4 +1,4 @@
-import { definePrimitive, type InputGrads } from '../../define.js';
+import { defineCorePrimitive, type InputGrads } from '../../define.js';
 import { real } from '../../check.js';
 import { mapUnary, oneTensor } from '../_elementwise.js';
 import { tanhGrad } from './tanh-grad.js';
@@ -13,7 +13,7 @@ import { tanhGrad } from './tanh-grad.js';
  * tanh(tensor([0.5, 1]));
  * ```
  */
-export const tanh = definePrimitive({
+export const tanh = defineCorePrimitive({
   name: 'tanh',
   prepare: oneTensor,
   forward: (k, [x]) => mapUnary(x!, k.tanh),
