@@ -20,6 +20,12 @@ export interface NativeStatus {
   readonly simd?: 'avx512' | 'avx2' | 'sse2';
   /** Threads the addon's GEMM uses (see {@link setNumThreads}). */
   readonly threads?: number;
+  /**
+   * How the process allocator treats freed arrays. With the addon, loom asks glibc to reuse freed arrays of up to
+   * 32 MiB instead of returning them to the OS, because fresh pages cost a page fault each on first touch (a tenth
+   * of an LSTM step here); `LOOM_KEEP_FREED_MEMORY=0` keeps glibc's defaults.
+   */
+  readonly memory?: string;
 }
 
 /** What {@link backendInfo} reports: whether the native addon loaded, and who serves each kernel. */
@@ -147,7 +153,8 @@ const kernelNames: Record<keyof Kernels, true> = {
  * ```
  */
 export function backendInfo(): BackendInfo {
-  const { addon, reason } = loadNative();
+  const load = loadNative();
+  const { addon, reason } = load;
   const kernels = {} as Record<keyof Kernels, KernelSource>;
   const hasNative = new Set<string>(nativeKernelNames);
   for (const name of Object.keys(kernelNames) as (keyof Kernels)[]) {
@@ -155,9 +162,9 @@ export function backendInfo(): BackendInfo {
     else if (!hasNative.has(name)) kernels[name] = { impl: 'js', reason: 'no native version' };
     else kernels[name] = { impl: 'native', reason: thresholdReason(name as NativeKernelName) };
   }
-  if (!addon) return { native: { available: false, reason }, kernels };
-  const { blas, simd, threads } = addon.info();
-  return { native: { available: true, reason, blas, simd, threads }, kernels };
+  if (!load.addon) return { native: { available: false, reason }, kernels };
+  const { blas, simd, threads } = load.addon.info();
+  return { native: { available: true, reason, blas, simd, threads, memory: load.memory }, kernels };
 }
 
 function thresholdReason(name: NativeKernelName): string {

@@ -44,6 +44,8 @@ export interface NativeAddon {
   /** Sets the GEMM threads (own pool: 1 or 2; OpenBLAS: its pool) and returns the number in effect. */
   setNumThreads(n: number): number;
   info(): { blas: 'openblas' | 'own'; simd: 'avx512' | 'avx2' | 'sse2'; threads: number };
+  /** Tells glibc to reuse freed arrays of up to 32 MiB rather than return them to the OS; false if not glibc. */
+  keepFreedMemory(): boolean;
 }
 export type NativeMatmul<F> = (
   a: F,
@@ -137,7 +139,9 @@ export const nativeThresholds: Readonly<Record<NativeKernelName, number>> = {
 };
 
 /** Where the addon loaded from, or why it did not. */
-export type NativeLoad = { readonly addon: NativeAddon; readonly reason: string } | { readonly addon?: undefined; readonly reason: string };
+export type NativeLoad =
+  | { readonly addon: NativeAddon; readonly reason: string; readonly memory: string }
+  | { readonly addon?: undefined; readonly reason: string };
 
 let loaded: NativeLoad | undefined;
 
@@ -158,13 +162,28 @@ function tryLoad(): NativeLoad {
     // src/ (tests) and dist/ (built) both sit next to native/.
     const addon = nodeModule.createRequire(import.meta.url)('../native/build/Release/loom_native.node') as NativeAddon;
     const { blas, simd } = addon.info();
-    return { addon, reason: `native addon loaded (${blas === 'openblas' ? 'OpenBLAS' : 'own'} GEMM, ${simd})` };
+    return {
+      addon,
+      reason: `native addon loaded (${blas === 'openblas' ? 'OpenBLAS' : 'own'} GEMM, ${simd})`,
+      memory: tuneMemory(proc!, addon),
+    };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'MODULE_NOT_FOUND')
       return { reason: 'the native addon is not built (run `pnpm build:native`; it needs a C++ compiler and Python)' };
     return { reason: `the native addon failed to load: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/**
+ * Asks glibc to keep freed arrays for reuse (see `keepFreedMemory` in addon.cc for why: fresh pages cost a fault
+ * each), unless `LOOM_KEEP_FREED_MEMORY=0`. It changes the allocator of the whole process, so it happens only with
+ * the addon, is reported by `backendInfo().native.memory`, and can be turned off.
+ */
+function tuneMemory(proc: NodeJS.Process, addon: NativeAddon): string {
+  if (proc.env['LOOM_KEEP_FREED_MEMORY'] === '0') return "glibc's defaults (LOOM_KEEP_FREED_MEMORY=0)";
+  if (!addon.keepFreedMemory()) return "the allocator's defaults (not glibc)";
+  return 'glibc reuses freed arrays of up to 32 MiB and keeps up to 128 MiB of free heap (LOOM_KEEP_FREED_MEMORY=0 turns this off)';
 }
 
 function sameSize(shape: Shape, n: number): boolean {
