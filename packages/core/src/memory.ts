@@ -8,8 +8,8 @@ import { madeDuringSweep, OWN_BUFFER, recycling, takeSpare } from './recycle.js'
 // `BLOCKS_PER_SLAB` equal blocks of one power-of-two size class and each small allocation is a view on one block.
 //
 // Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone. A block is
-// reused only when a backward sweep has proved it dead (recycle.ts), and alloc zeroes it then. The price is that a long-lived view keeps its whole slab
-// alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that outlive their neighbours (that is the
+// reused only when a backward sweep has proved it dead (recycle.ts), and alloc zeroes it then. The price is that a
+// long-lived view keeps its whole slab alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that outlive their neighbours (that is the
 // bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
 // get their own buffer, where the allocation is small next to the work that fills it.
 

@@ -21,9 +21,10 @@ export interface NativeStatus {
   /** Threads the addon's GEMM uses (see {@link setNumThreads}). */
   readonly threads?: number;
   /**
-   * How the process allocator treats freed arrays. With the addon, loom asks glibc to reuse freed arrays of up to
-   * 32 MiB instead of returning them to the OS, because fresh pages cost a page fault each on first touch (a tenth
-   * of an LSTM step here); `LOOM_KEEP_FREED_MEMORY=0` keeps glibc's defaults.
+   * How the process allocator treats freed arrays. With the addon, loom asks glibc to serve every array from its
+   * heap and reuse freed ones instead of mapping fresh pages from the OS, because a fresh page costs a fault on first
+   * touch (up to a quarter of an LSTM step here); the price is that freed memory stays with the process, so its
+   * RSS does not fall after a peak. `LOOM_KEEP_FREED_MEMORY=0` keeps glibc's defaults.
    */
   readonly memory?: string;
 }

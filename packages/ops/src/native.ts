@@ -44,7 +44,7 @@ export interface NativeAddon {
   /** Sets the GEMM threads (own pool: 1 or 2; OpenBLAS: its pool) and returns the number in effect. */
   setNumThreads(n: number): number;
   info(): { blas: 'openblas' | 'own'; simd: 'avx512' | 'avx2' | 'sse2'; threads: number };
-  /** Tells glibc to reuse freed arrays of up to 32 MiB rather than return them to the OS; false if not glibc. */
+  /** Tells glibc to serve every array from its heap and reuse freed ones, not map fresh pages; false if not glibc. */
   keepFreedMemory(): boolean;
 }
 export type NativeMatmul<F> = (
@@ -183,7 +183,7 @@ function tryLoad(): NativeLoad {
 function tuneMemory(proc: NodeJS.Process, addon: NativeAddon): string {
   if (proc.env['LOOM_KEEP_FREED_MEMORY'] === '0') return "glibc's defaults (LOOM_KEEP_FREED_MEMORY=0)";
   if (!addon.keepFreedMemory()) return "the allocator's defaults (not glibc)";
-  return 'glibc reuses freed arrays of up to 32 MiB and keeps up to 128 MiB of free heap (LOOM_KEEP_FREED_MEMORY=0 turns this off)';
+  return 'glibc serves arrays from its heap, reusing freed ones, and keeps up to 128 MiB of free heap (LOOM_KEEP_FREED_MEMORY=0 turns this off)';
 }
 
 function sameSize(shape: Shape, n: number): boolean {

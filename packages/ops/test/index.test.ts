@@ -67,7 +67,7 @@ describe('backendInfo', () => {
     expect(['openblas', 'own']).toContain(native.blas);
     expect(['avx512', 'avx2', 'sse2']).toContain(native.simd);
     expect(native.threads).toBe(1);
-    expect(native.memory).toMatch(process.env['LOOM_KEEP_FREED_MEMORY'] === '0' ? /defaults/ : /reuses freed arrays|not glibc/);
+    expect(native.memory).toMatch(process.env['LOOM_KEEP_FREED_MEMORY'] === '0' ? /defaults/ : /reusing freed ones|not glibc/);
   });
 
   it.runIf(!addon)('says why the addon is not in use', () => {

@@ -239,15 +239,15 @@ Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), gemmThreads());
 }
 
-// Why loom tunes glibc's allocator: a training step frees and makes tens of megabytes of arrays, and with glibc's
-// defaults a large freed array goes back to the OS (munmap, or a trim of the heap top) and the next one of its size
-// comes back as fresh pages. Touching a fresh page costs a fault: ~11 us per 4 KiB page in these VMs, a hundred times
-// the copy itself, so the gradient of a [T, B, 4H] projection cost 9 ms of a ~80 ms LSTM step. With arrays up to
-// 32 MiB served from the heap and up to 128 MiB of free heap kept, freed arrays are reused instead. Returns whether
-// glibc took both settings (false elsewhere: other allocators keep their own policy).
+// Why loom tunes glibc's allocator: a training step frees and makes tens of megabytes of arrays, and by default
+// glibc maps every large one fresh from the OS (mmap) and unmaps it when freed, or trims the heap top. Touching a
+// fresh page costs a fault: ~11 us per 4 KiB page in these VMs, a hundred times the copy itself. A config-c LSTM
+// step spent 370 of 1550 ms faulting in two 64 MiB buffers. With mmap off, every array comes from the heap and a
+// freed one is reused for the next of its size; up to 128 MiB of free heap top is kept. Returns whether glibc took
+// both settings (false elsewhere: other allocators keep their own policy).
 Napi::Value keepFreedMemory(const Napi::CallbackInfo& info) {
 #if defined(__GLIBC__)
-  const bool ok = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 128 << 20) == 1;
+  const bool ok = mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, 128 << 20) == 1;
 #else
   const bool ok = false;
 #endif
