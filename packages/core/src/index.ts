@@ -79,6 +79,7 @@ export { gather } from './ops/index/gather.js';
 export { scatterAdd } from './ops/index/scatter-add.js';
 export type { Indices } from './ops/index/_indices.js';
 export { matmul } from './ops/linalg/matmul.js';
+export { linear } from './ops/linalg/linear.js';
 export type { MatmulOptions } from './ops/linalg/_layout.js';
 export { cast } from './ops/cast.js';
 

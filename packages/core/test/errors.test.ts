@@ -25,6 +25,7 @@ import {
   logSoftmax,
   logSumExp,
   matmul,
+  linear,
   max,
   maximum,
   mean,
@@ -143,6 +144,13 @@ describe('binary ops: broadcasting (convert.ts broadcastAll)', () => {
 
   it('matmul batch axes that do not broadcast name both batch shapes', () => {
     expectThrows(() => matmul(f32([2, 3, 4]), f32([5, 4, 6])), ShapeError, 'matmul', ['a (batch axes) [2]', 'b (batch axes) [5]']);
+  });
+
+  it('linear names x, weight and bias with their shapes', () => {
+    expectThrows(() => linear(f32([4, 3]), f32([5, 2]), null), ShapeError, 'linear', ['x [4,3]', 'weight [5,2]', '[out, in]']);
+    expectThrows(() => linear(f32([3]), f32([5, 3, 1]), null), ShapeError, 'linear', ['x [3]', 'weight [5,3,1]']);
+    expectThrows(() => linear(f32([4, 3]), f32([5, 3]), f32([4])), ShapeError, 'linear', ['bias [4]', '[5]', 'weight [5,3]']);
+    expectThrows(() => linear(f32([4, 3]), f64([5, 3]), null), DTypeError, 'linear', ["'x' is float32", "'weight' is float64"]);
   });
 });
 

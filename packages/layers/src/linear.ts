@@ -1,4 +1,4 @@
-import { ShapeError, add, matmul, type Tensor } from '@loom/core';
+import { linear, ShapeError, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -41,7 +41,6 @@ export class Linear extends Module {
         `Linear(${this.inFeatures}→${this.outFeatures}): input has shape [${x.shape.join(',')}], but its last axis must be ${this.inFeatures}`,
       );
     }
-    const y = matmul(x, this.weight, { transposeB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias);
   }
 }

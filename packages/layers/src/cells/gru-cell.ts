@@ -1,4 +1,4 @@
-import { add, lerp, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, lerp, linear, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
@@ -69,30 +69,24 @@ export class GRUCell extends ProjectedCell<Tensor> {
 
   /** W_ih x + b_ih: the input halves of r, z and n, [..., 3H]. */
   project(x: Tensor): Tensor {
-    return affine(x, this.weightIh, this.biasIh);
+    return linear(x, this.weightIh, this.biasIh);
   }
 
   /** One step from the projected input; see the class equations. */
   stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
     const [xr, xz, xn] = split(xw, 3, -1) as [Tensor, Tensor, Tensor];
     if (!this.resetBefore) {
-      const [hr, hz, hn] = split(affine(h, this.weightHh, this.biasHh), 3, -1) as [Tensor, Tensor, Tensor];
+      const [hr, hz, hn] = split(linear(h, this.weightHh, this.biasHh), 3, -1) as [Tensor, Tensor, Tensor];
       const [r, z] = [sigmoid(add(xr, hr)), sigmoid(add(xz, hz))];
       return same(lerp(tanh(add(xn, mul(r, hn))), h, z));
     }
     // The reset gate acts on h before W_hn, so the n rows of W_hh get their own product.
     const [wrz, wn] = split(this.weightHh, [2 * this.hiddenSize, this.hiddenSize], 0) as [Tensor, Tensor];
     const [brz, bn] = this.biasHh ? (split(this.biasHh, [2 * this.hiddenSize, this.hiddenSize], 0) as [Tensor, Tensor]) : [null, null];
-    const [hr, hz] = split(affine(h, wrz, brz), 2, -1) as [Tensor, Tensor];
+    const [hr, hz] = split(linear(h, wrz, brz), 2, -1) as [Tensor, Tensor];
     const [r, z] = [sigmoid(add(xr, hr)), sigmoid(add(xz, hz))];
-    return same(lerp(tanh(add(xn, affine(mul(r, h), wn, bn))), h, z));
+    return same(lerp(tanh(add(xn, linear(mul(r, h), wn, bn))), h, z));
   }
-}
-
-/** v Wᵀ + b, the cell's affine maps. */
-function affine(v: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const y = matmul(v, w, { transposeB: true });
-  return b ? add(y, b) : y;
 }
 
 /** A GRU's output is its state. */

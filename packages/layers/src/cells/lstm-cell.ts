@@ -1,4 +1,4 @@
-import { add, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, linear, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import { Parameter } from '../parameter.js';
@@ -94,8 +94,7 @@ export class LSTMCell extends ProjectedCell<[Tensor, Tensor]> {
 
   /** W_ih x + b_ih + b_hh: the input half of the four gates' pre-activations, [..., 4H]. */
   project(x: Tensor): Tensor {
-    const xw = matmul(x, this.weightIh, { transposeB: true });
-    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
+    return linear(x, this.weightIh, this.biasIh && this.biasHh ? add(this.biasIh, this.biasHh) : null);
   }
 
   /** One step from the projected input; see the class equations. */

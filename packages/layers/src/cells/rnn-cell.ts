@@ -1,4 +1,4 @@
-import { add, matmul, zeros, type DType, type Tensor } from '@loom/core';
+import { add, linear, matmul, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
@@ -65,8 +65,7 @@ export class RNNCell extends ProjectedCell<Tensor> {
 
   /** W_ih x + b_ih + b_hh: the input's part of the pre-activation, [..., H]. */
   project(x: Tensor): Tensor {
-    const xw = matmul(x, this.weightIh, { transposeB: true });
-    return this.biasIh && this.biasHh ? add(xw, add(this.biasIh, this.biasHh)) : xw;
+    return linear(x, this.weightIh, this.biasIh && this.biasHh ? add(this.biasIh, this.biasHh) : null);
   }
 
   /** One step from the projected input; see the class equation. */

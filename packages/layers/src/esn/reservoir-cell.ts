@@ -1,4 +1,4 @@
-import { ValueError, add, matmul, mul, rand, tanh, tensor, zeros, type DType, type Tensor } from '@loom/core';
+import { add, linear, matmul, mul, rand, tanh, tensor, ValueError, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import type { InitOptions } from '../init.js';
 import { Parameter } from '../parameter.js';
@@ -108,7 +108,7 @@ export class ReservoirCell extends ProjectedCell<Tensor> {
 
   /** W_in x + b for inputs with any leading axes, [..., R]. */
   project(x: Tensor): Tensor {
-    return add(matmul(x, this.weightIn, { transposeB: true }), this.bias);
+    return linear(x, this.weightIn, this.bias);
   }
 
   /** h' = (1 − a) h + a tanh(projected + W h). */

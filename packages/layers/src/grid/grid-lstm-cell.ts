@@ -1,4 +1,4 @@
-import { add, concat, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, concat, linear, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { GridCell } from './grid-cell.js';
@@ -64,7 +64,7 @@ export class GridLSTMCell extends GridCell<[Tensor, Tensor]> {
 
   /** W_ih x + b, [..., 5H]. */
   project(x: Tensor): Tensor {
-    return add(matmul(x, this.weightIh, { transposeB: true }), this.bias);
+    return linear(x, this.weightIh, this.bias);
   }
 
   /** One step of the class equations. */

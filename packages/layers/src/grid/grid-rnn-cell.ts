@@ -1,4 +1,4 @@
-import { add, concat, matmul, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, concat, linear, matmul, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { GridCell } from './grid-cell.js';
@@ -54,7 +54,7 @@ export class GridRNNCell extends GridCell<Tensor> {
 
   /** W_ih x + b, [..., H]. */
   project(x: Tensor): Tensor {
-    return add(matmul(x, this.weightIh, { transposeB: true }), this.bias);
+    return linear(x, this.weightIh, this.bias);
   }
 
   /** h = tanh(projected + W_hh [h_v; h_h]). */

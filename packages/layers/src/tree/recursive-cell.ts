@@ -1,4 +1,4 @@
-import { add, concat, matmul, tanh, type Tensor } from '@loom/core';
+import { concat, linear, tanh, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { BinaryTreeCell } from './tree-cell.js';
@@ -50,7 +50,7 @@ export class RecursiveCell extends BinaryTreeCell<Tensor> {
 
   /** h = tanh(W [h_l; h_r] + b). */
   compose(left: Tensor, right: Tensor): Tensor {
-    return tanh(add(matmul(concat([left, right], -1), this.weight, { transposeB: true }), this.bias));
+    return tanh(linear(concat([left, right], -1), this.weight, this.bias));
   }
 
   /** h. */

@@ -1,4 +1,4 @@
-import { add, concat, matmul, mul, sigmoid, split, tanh, type Tensor } from '@loom/core';
+import { add, concat, linear, mul, sigmoid, split, tanh, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { BinaryTreeCell } from './tree-cell.js';
@@ -66,7 +66,7 @@ export class TreeLSTMCell extends BinaryTreeCell<[Tensor, Tensor]> {
 
   /** c = i ⊙ u, h = o ⊙ tanh(c) from the word vectors x [N, I]. */
   leaf(x: Tensor): [Tensor, Tensor] {
-    const gates = add(matmul(x, this.weightLeaf, { transposeB: true }), this.biasLeaf);
+    const gates = linear(x, this.weightLeaf, this.biasLeaf);
     const [i, o, u] = split(gates, 3, -1) as [Tensor, Tensor, Tensor];
     const c = mul(sigmoid(i), tanh(u));
     return [mul(sigmoid(o), tanh(c)), c];
@@ -74,7 +74,7 @@ export class TreeLSTMCell extends BinaryTreeCell<[Tensor, Tensor]> {
 
   /** The inner rule of the class equations, for N nodes at once. */
   compose([hl, cl]: [Tensor, Tensor], [hr, cr]: [Tensor, Tensor]): [Tensor, Tensor] {
-    const gates = add(matmul(concat([hl, hr], -1), this.weightNode, { transposeB: true }), this.biasNode);
+    const gates = linear(concat([hl, hr], -1), this.weightNode, this.biasNode);
     const [i, fl, fr, o, u] = split(gates, 5, -1) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     const c = add(mul(sigmoid(i), tanh(u)), add(mul(sigmoid(fl), cl), mul(sigmoid(fr), cr)));
     return [mul(sigmoid(o), tanh(c)), c];
