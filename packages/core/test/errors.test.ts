@@ -149,7 +149,8 @@ describe('binary ops: broadcasting (convert.ts broadcastAll)', () => {
   it('linear names x, weight and bias with their shapes', () => {
     expectThrows(() => linear(f32([4, 3]), f32([5, 2]), null), ShapeError, 'linear', ['x [4,3]', 'weight [5,2]', '[out, in]']);
     expectThrows(() => linear(f32([3]), f32([5, 3, 1]), null), ShapeError, 'linear', ['x [3]', 'weight [5,3,1]']);
-    expectThrows(() => linear(f32([4, 3]), f32([5, 3]), f32([4])), ShapeError, 'linear', ['bias [4]', '[5]', 'weight [5,3]']);
+    expectThrows(() => linear(f32([4, 3]), f32([5, 3]), f32([4])), ShapeError, 'linear', ['bias [4]', 'output [4,5]', 'weight [5,3]']);
+    expectThrows(() => linear(f32([4, 3]), f32([5, 3]), f32([2, 4, 5])), ShapeError, 'linear', ['bias [2,4,5]', 'output [4,5]']);
     expectThrows(() => linear(f32([4, 3]), f64([5, 3]), null), DTypeError, 'linear', ["'x' is float32", "'weight' is float64"]);
   });
 });

@@ -99,7 +99,7 @@ export class LSTMCell extends ProjectedCell<[Tensor, Tensor]> {
 
   /** One step from the projected input; see the class equations. */
   stepProjected(xw: Tensor, [h, c]: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    const gates = add(xw, matmul(h, this.weightHh, { transposeB: true }));
+    const gates = linear(h, this.weightHh, xw);
     const [i, f, g, o] = split(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
     const peep = (gate: Tensor, w: Parameter | null, state: Tensor) => (w ? add(gate, mul(w, state)) : gate);
     const cNext = add(mul(sigmoid(peep(f, this.weightCf, c)), c), mul(sigmoid(peep(i, this.weightCi, c)), tanh(g)));

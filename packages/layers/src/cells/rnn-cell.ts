@@ -1,4 +1,4 @@
-import { add, linear, matmul, zeros, type DType, type Tensor } from '@loom/core';
+import { add, linear, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
@@ -70,7 +70,7 @@ export class RNNCell extends ProjectedCell<Tensor> {
 
   /** One step from the projected input; see the class equation. */
   stepProjected(xw: Tensor, h: Tensor): [Tensor, Tensor] {
-    const next = this.act(add(xw, matmul(h, this.weightHh, { transposeB: true })));
+    const next = this.act(linear(h, this.weightHh, xw));
     return [next, next];
   }
 }

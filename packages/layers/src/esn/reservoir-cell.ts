@@ -1,4 +1,4 @@
-import { add, linear, matmul, mul, rand, tanh, tensor, ValueError, zeros, type DType, type Tensor } from '@loom/core';
+import { add, linear, mul, rand, tanh, tensor, ValueError, zeros, type DType, type Tensor } from '@loom/core';
 import { ProjectedCell } from '../cell.js';
 import type { InitOptions } from '../init.js';
 import { Parameter } from '../parameter.js';
@@ -113,7 +113,7 @@ export class ReservoirCell extends ProjectedCell<Tensor> {
 
   /** h' = (1 − a) h + a tanh(projected + W h). */
   stepProjected(projected: Tensor, h: Tensor): [Tensor, Tensor] {
-    const activation = tanh(add(projected, matmul(h, this.weight, { transposeB: true })));
+    const activation = tanh(linear(h, this.weight, projected));
     const next = this.leakRate === 1 ? activation : add(mul(h, 1 - this.leakRate), mul(activation, this.leakRate));
     return [next, next];
   }

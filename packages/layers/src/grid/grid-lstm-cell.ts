@@ -1,4 +1,4 @@
-import { add, concat, linear, matmul, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { add, concat, linear, mul, sigmoid, split, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { GridCell } from './grid-cell.js';
@@ -69,7 +69,7 @@ export class GridLSTMCell extends GridCell<[Tensor, Tensor]> {
 
   /** One step of the class equations. */
   step(projected: Tensor, [hv, cv]: [Tensor, Tensor], [hh, ch]: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    const gates = add(projected, matmul(concat([hv, hh], -1), this.weightHh, { transposeB: true }));
+    const gates = linear(concat([hv, hh], -1), this.weightHh, projected);
     const [i, fv, fh, o, g] = split(gates, 5, -1) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     const c = add(mul(sigmoid(i), tanh(g)), add(mul(sigmoid(fv), cv), mul(sigmoid(fh), ch)));
     const h = mul(sigmoid(o), tanh(c));

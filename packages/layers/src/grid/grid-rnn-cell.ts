@@ -1,4 +1,4 @@
-import { add, concat, linear, matmul, tanh, zeros, type DType, type Tensor } from '@loom/core';
+import { concat, linear, tanh, zeros, type DType, type Tensor } from '@loom/core';
 import { rnnUniform, type InitOptions } from '../init.js';
 import type { Parameter } from '../parameter.js';
 import { GridCell } from './grid-cell.js';
@@ -59,7 +59,7 @@ export class GridRNNCell extends GridCell<Tensor> {
 
   /** h = tanh(projected + W_hh [h_v; h_h]). */
   step(projected: Tensor, vertical: Tensor, horizontal: Tensor): [Tensor, Tensor] {
-    const h = tanh(add(projected, matmul(concat([vertical, horizontal], -1), this.weightHh, { transposeB: true })));
+    const h = tanh(linear(concat([vertical, horizontal], -1), this.weightHh, projected));
     return [h, h];
   }
 }

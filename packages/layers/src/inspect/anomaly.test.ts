@@ -37,10 +37,10 @@ describe('detectAnomaly inside Recurrent', () => {
     for (const b of [cell.biasIh!, cell.biasHh!]) b.assign(zeros([2], f64));
     const rnn = new Recurrent(cell);
     const e = caught(() => detectAnomaly(() => rnn.forward(ones([5, 1, 1], f64))));
-    expect(e.details).toMatchObject({ phase: 'forward', op: 'matmul', value: Infinity });
+    expect(e.details).toMatchObject({ phase: 'forward', op: 'linear', value: Infinity });
     expect(e.details!.step).toMatchObject({ owner: rnn, layer: 'Recurrent(RNNCell)', t: 3 });
     expect(e.message).toMatch(
-      /^detectAnomaly: forward op 'matmul' produced Infinity at element 0 of \[1,2\]; the op was called at .*anomaly\.test\.ts:\d+:\d+ \(in Recurrent\(RNNCell\) at time step 3\)$/,
+      /^detectAnomaly: forward op 'linear' produced Infinity at element 0 of \[1,2\]; the op was called at .*anomaly\.test\.ts:\d+:\d+ \(in Recurrent\(RNNCell\) at time step 3\)$/,
     );
     expect(() => rnn.forward(ones([5, 1, 1], f64))).not.toThrow(); // off: Infs pass silently
   });
