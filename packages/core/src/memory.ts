@@ -1,5 +1,5 @@
 import type { DType, FloatArray } from '@loom/ops';
-import { madeDuringSweep, OWN_BUFFER, recycling, takeSpare } from './recycle.js';
+import { isTracked, madeDuringSweep, OWN_BUFFER, takeSpare } from './recycle.js';
 
 // Why carve tensors out of shared blocks: V8 keeps a typed array of more than 64 bytes outside its heap, and making
 // one costs a backing store, an ArrayBuffer extension and external-memory bookkeeping — about 2 µs on this machine
@@ -9,8 +9,8 @@ import { madeDuringSweep, OWN_BUFFER, recycling, takeSpare } from './recycle.js'
 //
 // Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone. A block is
 // reused only when a backward sweep has proved it dead (recycle.ts), and alloc zeroes it then. The price is that a
-// long-lived view keeps its whole slab alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that outlive their neighbours (that is the
-// bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
+// long-lived view keeps its whole slab alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that
+// outlive their neighbours (that is the bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
 // get their own buffer, where the allocation is small next to the work that fills it.
 
 /** Arrays of at most this many bytes live on V8's heap (its `typed_array_max_size_in_heap`); no slab needed. */
@@ -54,7 +54,7 @@ function carve(dtype: DType, size: number, classes: SizeClass[], buffer: (bytes:
   const bytes = size * (wide ? 8 : 4);
   if (bytes <= ON_HEAP_BYTES) return wide ? new Float64Array(size) : new Float32Array(size);
   const log2 = bytes > MAX_SLAB_BLOCK_BYTES ? OWN_BUFFER : 32 - Math.clz32(bytes - 1);
-  const tracked = bytes >= recycling.minBytes;
+  const tracked = isTracked(bytes);
   const spare = tracked ? takeSpare(log2, bytes) : null;
   let home: ArrayBuffer;
   let offset = 0;

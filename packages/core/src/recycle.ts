@@ -30,13 +30,14 @@ let active: Recycler | null = null;
  * and neither are arrays under `minBytes`.
  */
 export function mayShare(whole: FloatArray, size: number): boolean {
-  if (active === null) return true;
-  const from = trackedFrom();
-  return whole.byteLength < from || size * whole.BYTES_PER_ELEMENT >= from;
+  return active === null || !isTracked(whole.byteLength) || isTracked(size * whole.BYTES_PER_ELEMENT);
 }
 
-/** The least byte length of an array a sweep tracks: never one that may live on V8's heap (64 bytes or less). */
-const trackedFrom = () => Math.max(recycling.minBytes, 65);
+/**
+ * Whether a sweep tracks an array of `bytes`: at least `minBytes`, and never one that may live on V8's heap (64
+ * bytes or less). The one definition used by allocation, lookup and the per-rule bookkeeping.
+ */
+export const isTracked = (bytes: number): boolean => bytes >= recycling.minBytes && bytes > 64;
 
 /** Memory made while a {@link Recycler} was active: an own buffer, or one block of a slab. */
 interface Allocation {
@@ -161,7 +162,7 @@ export class Recycler {
 
   private find(a: FloatArray): Allocation | undefined {
     // The size test comes first: reading `.buffer` of a small array would move it off V8's heap.
-    if (a.byteLength < trackedFrom()) return undefined;
+    if (!isTracked(a.byteLength)) return undefined;
     const entry = this.allocations.get(a.buffer as ArrayBuffer);
     if (entry === undefined || !Array.isArray(entry)) return entry;
     // All blocks of one slab share a size class; a view lies inside the block it was cut from.

@@ -155,11 +155,11 @@ const kernelNames: Record<keyof Kernels, true> = {
  */
 export function backendInfo(): BackendInfo {
   const load = loadNative();
-  const { addon, reason } = load;
+  const { reason } = load;
   const kernels = {} as Record<keyof Kernels, KernelSource>;
   const hasNative = new Set<string>(nativeKernelNames);
   for (const name of Object.keys(kernelNames) as (keyof Kernels)[]) {
-    if (!addon) kernels[name] = { impl: 'js', reason };
+    if (!load.addon) kernels[name] = { impl: 'js', reason };
     else if (!hasNative.has(name)) kernels[name] = { impl: 'js', reason: 'no native version' };
     else kernels[name] = { impl: 'native', reason: thresholdReason(name as NativeKernelName) };
   }

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor.js';
 import { nestedInTrace, withGradMode } from './mode.js';
 import { backwardInspected, inspection } from '../graph/hooks.js';
 import { vertexOf, type Vertex } from './node.js';
-import { recycling, withRecycler, type Recycler } from '../recycle.js';
+import { isTracked, withRecycler, type Recycler } from '../recycle.js';
 
 /**
  * Reverse-mode sweep over the tape from `roots`, seeded with `seeds`, returning the gradient of every tensor it
@@ -71,7 +71,6 @@ export function propagate(
  * nothing stored (say, added in place into a sum) are spare at once. A user's rule may keep any of them: pinned.
  */
 function consumed(recycler: Recycler, keepsNothing: boolean, gy: Tensor, results: InputGrads): void {
-  const min = recycling.minBytes; // most arrays of an overhead-bound step are smaller: no call for them
   for (const g of results) {
     if (g === null) continue;
     if (g instanceof ProductGradient) {
@@ -80,11 +79,11 @@ function consumed(recycler: Recycler, keepsNothing: boolean, gy: Tensor, results
       continue;
     }
     const data = g instanceof Placement ? g.grad.data : g.data;
-    if (data.byteLength < min) continue;
+    if (!isTracked(data.byteLength)) continue; // most arrays of an overhead-bound step: no call for them
     if (keepsNothing) recycler.recycle(data);
     else recycler.pin(data);
   }
-  if (gy.data.byteLength >= min) {
+  if (isTracked(gy.data.byteLength)) {
     if (keepsNothing) recycler.drop(gy.data);
     else recycler.pin(gy.data);
   }
