@@ -8,7 +8,8 @@
 // One step = zeroGrad + forward of Recurrent(cell) over the whole seq-first [T,B,I] input (all outputs) + mseLoss
 // against a fixed random [T,B,H] target + backward through time + SGD(lr 0.01), as torch_worker.py measures it.
 // Stdout gets one JSON line per measurement ({"kind":"rnn",...}); extra lines of kind "rss" and "gradgrad" follow
-// (compare.py ignores them; LOOM_BENCH_EXTRAS=0 skips them). Without --json a table also goes to stderr.
+// (compare.py ignores them; LOOM_BENCH_EXTRAS=0 skips them), the last one PyTorch's gradgrad figure from
+// torch-gradgrad.py when Debian's python3 has torch. Without --json a table also goes to stderr.
 // Imports the packages' dist/ (relative paths: the repository root has no @loom/* in node_modules).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -72,13 +73,30 @@ const BUDGET = {
   c: { warm: 1, minSteps: 3, budgetMs: 0 },
 };
 
-/** Peak RSS above the baseline (after imports, before the model) over 3 config-b steps (the first sets the peak), in a fresh process. */
-function rssChild(cellName) {
+/**
+ * Peak RSS above the baseline (after imports, before the model) over 3 config-b steps (the first sets the peak), in a
+ * fresh process. With `collect`, a full collection runs after every step (the child has `--expose-gc`), so the
+ * previous step's garbage is gone and the figure is what one step alone reaches.
+ */
+function rssChild(cellName, collect) {
   const base = rssMb();
   const step = setup(cellName, 'b');
-  for (let i = 0; i < 3; i++) step();
+  for (let i = 0; i < 3; i++) {
+    step();
+    if (collect) globalThis.gc?.();
+  }
   const peak = process.resourceUsage().maxRSS / 1024;
-  emit({ kind: 'rss', sys, cell: cellName, cfg: 'b', base_mb: round(base), peak_mb: round(peak), above_base_mb: round(peak - base) });
+  const what = collect ? { what: 'gc-after-each-step' } : {};
+  emit({
+    kind: 'rss',
+    ...what,
+    sys,
+    cell: cellName,
+    cfg: 'b',
+    base_mb: round(base),
+    peak_mb: round(peak),
+    above_base_mb: round(peak - base),
+  });
 }
 
 /**
@@ -176,6 +194,22 @@ function gradgrad() {
   });
 }
 
+/** PyTorch's figure for the gradgrad line, from bench/torch-gradgrad.py, when Debian's python3 has torch; else none. */
+function torchGradgrad() {
+  const script = fileURLToPath(new URL('torch-gradgrad.py', import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) {
+    note('bench:rnn: no PyTorch gradgrad figure (/usr/bin/python3 with torch not found; bash ../shared/bench/setup.sh installs it)');
+    return [];
+  }
+  const records = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  records.forEach(emit);
+  return records;
+}
+
 const round = (v) => Math.round(v * 1000) / 1000;
 function runChild(mode, extra = []) {
   const r = spawnSync(process.execPath, ['--expose-gc', SELF, mode, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -186,7 +220,7 @@ function runChild(mode, extra = []) {
 }
 
 async function main() {
-  if (args[0] === '--child-rss') return rssChild(args[1] ?? 'LSTM');
+  if (args[0] === '--child-rss') return rssChild(args[1] ?? 'LSTM', args[2] === 'collect');
   if (args[0] === '--child-growth') return await rssGrowthChild(args[1] ?? 'LSTM', Number(args[2] ?? 500));
 
   const cfgs = [...(env.LOOM_BENCH_CFGS ?? 'ab')];
@@ -213,9 +247,11 @@ async function main() {
   const more = [];
   if (extras) {
     more.push(...runChild('--child-rss', ['LSTM']));
+    more.push(...runChild('--child-rss', ['LSTM', 'collect']));
     more.push(...runChild('--child-growth', ['LSTM', env.LOOM_BENCH_RSS_STEPS ?? '200']));
     if (typeof ops.setNumThreads === 'function') ops.setNumThreads(1);
     gradgrad();
+    more.push(...torchGradgrad());
   }
   if (!json) {
     note(`\nloom RNN training step (${sys}), ms/step median`);
