@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Kernel benchmarks for @loom/ops, run on the built package (dist/): GEMM GFLOP/s for square products at
 // n = 64…1024 in float32 and float64, the naive i-k-j loop at n = 512 for the speed-up ratio, and elementwise
-// Melem/s (add, mul, tanh, sigmoid, exp) at 1M elements. Writes packages/ops/bench/results.json and prints a table.
+// Melem/s (add, mul, tanh, sigmoid, exp) at 1M elements; then the shapes of a recurrent step: its two skinny
+// products in both layouts of B, and a gate-sized mul into a reused or a new output. Writes
+// packages/ops/bench/results.json and prints tables.
 //
 // Usage: pnpm bench:kernels            (builds first)
 //        node packages/ops/bench/kernels.bench.mjs [--quick] [--out FILE]
@@ -118,6 +120,36 @@ for (const dt of DTYPES) {
   });
 }
 
+// The products of a recurrent step are skinny (B rows), and OpenBLAS's speed on them depends on how B is stored: a
+// config-b LSTM step's h·W_hhᵀ (m 32, n 1024, k 256) and its ∂h = G·W_hh (m 32, n 256, k 1024), each in both
+// layouts. The layout the op uses (W_hh stays [4H, H], so NT forward and NN backward) is the faster one for both.
+const STEP_SHAPES = [
+  { what: 'h·W_hhᵀ', m: 32, n: 1024, k: 256, used: 'NT' },
+  { what: '∂h = G·W_hh', m: 32, n: 256, k: 1024, used: 'NN' },
+];
+for (const { impl, k } of implementations('float32', 'matmul')) {
+  for (const { what, m, n, k: inner, used } of STEP_SHAPES) {
+    const a = filled(Float32Array, m * inner, 1);
+    const b = filled(Float32Array, n * inner, 2);
+    const out = new Float32Array(m * n);
+    for (const transB of [false, true]) {
+      const layoutName = transB ? 'NT' : 'NN';
+      const layout = { batch: 1, m, n, k: inner, transA: false, transB, strideA: 0, strideB: 0 };
+      cases.push({
+        kind: 'step-gemm',
+        name: `matmul ${impl} ${m}x${n}x${inner} ${layoutName}${layoutName === used ? ` * ${what}` : ''}`,
+        dtype: 'float32',
+        n,
+        shape: [m, n, inner],
+        layout: layoutName,
+        impl,
+        work: 2 * m * n * inner,
+        fn: () => k.matmul(a, b, out, layout),
+      });
+    }
+  }
+}
+
 const ELEMENTWISE_OPS = ['add', 'mul', 'tanh', 'sigmoid', 'exp'];
 for (const dt of DTYPES) {
   const len = ELEMENTWISE_LENGTH;
@@ -129,6 +161,32 @@ for (const dt of DTYPES) {
     for (const { impl, k } of implementations(dt.name, op)) {
       const fn = op === 'add' || op === 'mul' ? () => k[op](x, shape, y, shape, out, shape) : () => k[op](x, out);
       cases.push({ kind: 'elementwise', name: `${op} ${impl} ${dt.name} 1M`, op, dtype: dt.name, n: len, impl, work: len, fn });
+    }
+  }
+}
+
+// A gate-sized mul ([32, 256]) into the same output every time, and into a new array each time, as every op of a
+// forward pass writes: the difference is the cost of memory that is not in cache yet (see docs/performance.md).
+{
+  const len = 32 * 256;
+  const shape = [32, 256];
+  const x = filled(Float32Array, len, 3);
+  const y = filled(Float32Array, len, 4);
+  const hot = new Float32Array(len);
+  for (const { impl, k } of implementations('float32', 'mul')) {
+    for (const fresh of [false, true]) {
+      const fn = fresh ? () => k.mul(x, shape, y, shape, new Float32Array(len), shape) : () => k.mul(x, shape, y, shape, hot, shape);
+      const where = fresh ? 'new output' : 'same output';
+      cases.push({
+        kind: 'step-elementwise',
+        name: `mul ${impl} float32 [32,256] ${where}`,
+        op: 'mul',
+        dtype: 'float32',
+        n: len,
+        impl,
+        work: len,
+        fn,
+      });
     }
   }
 }
@@ -151,10 +209,11 @@ suite.on('cycle', (event) => {
     meanMs: seconds * 1e3,
     rmePercent: bench.stats.rme,
     samples: bench.stats.sample.length,
-    ...(c.kind === 'gemm' ? { gflops: rate / 1e9 } : { melemPerSec: rate / 1e6 }),
+    ...(c.shape === undefined ? {} : { shape: c.shape, layout: c.layout }),
+    ...(c.kind.endsWith('gemm') ? { gflops: rate / 1e9 } : { melemPerSec: rate / 1e6 }),
   };
   results.push(row);
-  const figure = c.kind === 'gemm' ? `${row.gflops.toFixed(2)} GFLOP/s` : `${row.melemPerSec.toFixed(0)} Melem/s`;
+  const figure = c.kind.endsWith('gemm') ? `${row.gflops.toFixed(2)} GFLOP/s` : `${row.melemPerSec.toFixed(0)} Melem/s`;
   console.error(`  ${c.name.padEnd(28)} ${figure.padStart(16)}  ±${bench.stats.rme.toFixed(1)}%  (${row.samples} samples)`);
 });
 
@@ -206,5 +265,10 @@ console.log(header('op'));
 for (const op of ELEMENTWISE_OPS) {
   const e = (c) => find((r) => r.op === op && r.impl === c.impl && r.dtype === c.dtype)?.melemPerSec;
   console.log(`${op.padStart(8)} ${columns.map((c) => cell(e(c), 0)).join(' ')}`);
+}
+console.log('\nRecurrent-step shapes, float32 (m×n×k and layout of B; * marks the layout loom uses)');
+for (const r of results.filter((x) => x.kind.startsWith('step-'))) {
+  const figure = r.kind === 'step-gemm' ? `${r.gflops.toFixed(2)} GFLOP/s` : `${(r.meanMs * 1e3).toFixed(2)} µs`;
+  console.log(`  ${r.name.padEnd(48)} ${figure.padStart(16)}`);
 }
 console.log(`\nwrote ${args.out}`);
