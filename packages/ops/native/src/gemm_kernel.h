@@ -28,6 +28,19 @@ struct OwnGemm {
   static LOOM_INLINE void packB(const GemmArgs<T>& g, long p0, long kc, long j0, long nc, T* bp) {
     for (long jp = 0; jp < nc; jp += NR) {
       long w = nc - jp < NR ? nc - jp : NR;
+      if (g.rsB == 1 && g.csB != 1) {
+        // B read transposed (stored [n, k]): each column of the panel is a contiguous run, so walk columns and write
+        // the panel with stride NR. Row by row, each of the NR reads would land on its own cache line (and page).
+        constexpr int G = NR < 8 ? NR : 8;  // columns per pass: G neighbouring elements of every panel row at once
+        for (int c0 = 0; c0 < NR; c0 += G) {
+          const T* col[G];
+          for (int c = 0; c < G; c++) col[c] = g.b + p0 + (j0 + jp + (c0 + c < w ? c0 + c : 0)) * g.csB;
+          for (long p = 0; p < kc; p++)
+            for (int c = 0; c < G; c++) bp[p * NR + c0 + c] = c0 + c < w ? col[c][p] : (T)0;
+        }
+        bp += kc * NR;
+        continue;
+      }
       for (long p = 0; p < kc; p++) {
         const T* row = g.b + (p0 + p) * g.rsB + (j0 + jp) * g.csB;
         if (w == NR && g.csB == 1) {
