@@ -202,21 +202,24 @@ function torchGradgrad() {
     note('bench:rnn: no PyTorch gradgrad figure (/usr/bin/python3 with torch not found; bash ../shared/bench/setup.sh installs it)');
     return [];
   }
-  const records = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
-  records.forEach(emit);
-  return records;
+  return relay(r.stdout);
 }
 
 const round = (v) => Math.round(v * 1000) / 1000;
 function runChild(mode, extra = []) {
   const r = spawnSync(process.execPath, ['--expose-gc', SELF, mode, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench child ${mode} failed with status ${r.status}`);
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
-  for (const l of lines) process.stdout.write(l + '\n');
-  return lines.map((l) => JSON.parse(l));
+  return relay(r.stdout);
+}
+
+/** Passes a child's JSON lines on to stdout (as one-line JSON, like ours) and returns them parsed. */
+function relay(stdout) {
+  const records = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  records.forEach(emit);
+  return records;
 }
 
 async function main() {

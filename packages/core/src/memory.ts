@@ -10,8 +10,9 @@ import { isTracked, madeDuringSweep, OWN_BUFFER, takeSpare } from './recycle.js'
 // Memory still belongs to the garbage collector: a slab is freed when the last view into it is gone. A block is
 // reused only when a backward sweep has proved it dead (recycle.ts), and alloc zeroes it then. The price is that a
 // long-lived view keeps its whole slab alive: at most BLOCKS_PER_SLAB × 2 times the bytes of the tensors that
-// outlive their neighbours (that is the bound docs/performance.md states). Tiny arrays stay on V8's heap, where they are already cheap, and large ones
-// get their own buffer, where the allocation is small next to the work that fills it.
+// outlive their neighbours (that is the bound docs/performance.md states). Tiny arrays stay on V8's heap, where
+// they are already cheap, and large ones get their own buffer, where the allocation is small next to the work that
+// fills it.
 
 /** Arrays of at most this many bytes live on V8's heap (its `typed_array_max_size_in_heap`); no slab needed. */
 const ON_HEAP_BYTES = 64;

@@ -38,8 +38,8 @@ export interface View {
  * Kernels know nothing of tensors or gradients. They never allocate their output: the caller passes `out`, sized
  * for the result, and the kernel overwrites all of it (scatterAdd adds into it). Inputs are never modified, except
  * that `add`, `sub` and `mul` may be given `out === a` when `a` has the output's shape (each element is read before
- * it is written; `linear` adds its bias in place this way). Shapes
- * are row-major and checked by the caller; kernels trust them. Unary kernels take `x` and `out` of the same length.
+ * it is written; `linear` adds its bias in place this way). Shapes are row-major and checked by the caller; kernels
+ * trust them. Unary kernels take `x` and `out` of the same length.
  */
 export interface Kernels<F extends FloatArray = FloatArray> {
   /** Elementwise `out[i] = −x[i]`. */

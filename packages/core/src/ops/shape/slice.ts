@@ -40,7 +40,7 @@ export const slice = defineCorePrimitive({
     // reshape does, instead of copying them; unless a backward sweep could not find the view (recycle.ts).
     const size = sizeOf(shape);
     if (isOneRun(x!.shape, shape) && mayShare(x!.data, size)) return { data: x!.data.subarray(offset, offset + size), shape };
-    const out = allocUnset(x!.dtype, sizeOf(shape));
+    const out = allocUnset(x!.dtype, size);
     k.copy(x!.data, { offset, strides }, out, { offset: 0, strides: stridesOf(shape) }, shape);
     return { data: out, shape };
   },
